@@ -237,6 +237,16 @@ class Offense(BaseModel):
             )
         return v
 
+    @property
+    def by_subsection_keys(self) -> list[str]:
+        """Every subsection any of the entry's matches distinguishes."""
+        keys: dict[str, None] = {}
+        for m in (self.cimt, self.controlled_substance, self.firearm, self.crime_of_violence, self.laken_riley,
+                  *self.aggravated_felony.values()):
+            for k in (m.by_subsection or {}):
+                keys.setdefault(k, None)
+        return [k for k in keys if k != "_other"]
+
     def ground(self, name: str) -> Match | None:
         if name in self.aggravated_felony:
             return self.aggravated_felony[name]

@@ -1,0 +1,66 @@
+"""``analyze(request) -> report``: the engine's one entry point (DESIGN §5.1, §5.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
+from iiu.engine.report import render, short
+from iiu.engine.request import Request, parse_request
+from iiu.law.answer import Answer
+from iiu.law.federal.record import Priors
+
+
+def evaluate(req: Request) -> tuple[Stage1, dict[str, Answer]]:
+    """Both stages for one parsed request, its history included."""
+    s1 = stage1(req)
+    priors = Priors.of(req.offense_date, [stage1(h).findings for h in req.history])
+    return s1, consequences(s1.findings, priors, req.admission_date)
+
+
+def as_of(req: Request, on: dt.date) -> Request:
+    return replace(req, law_as_of=on, history=tuple(replace(h, law_as_of=on) for h in req.history))
+
+
+def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, str]:
+    out = {k: v for k, v in short(s1, answers)["findings"].items()}
+    out.update({k: answers[k].result for k in CONSEQUENCES})
+    return out
+
+
+def analyze(
+    request: dict[str, Any],
+    *,
+    as_of_date: dt.date | None = None,
+    today: dt.date | None = None,
+    alternatives: bool = True,
+    trace: bool = True,
+) -> dict[str, Any]:
+    """Analyse one disposition. Raises ``RequestError`` (with ``field``) on bad input."""
+    today = today or dt.date.today()
+    req = parse_request(request, today=today, as_of=as_of_date)
+    s1, answers = evaluate(req)
+    report = render(req, s1, answers, with_trace=trace)
+    explicit_as_of = as_of_date is not None or request.get("as_of") not in (None, "")
+    if not explicit_as_of and req.law_as_of != today:
+        now_req = as_of(req, today)
+        s1n, an = evaluate(now_req)
+        then, now = _results(s1, answers), _results(s1n, an)
+        changed = {k: {"then": then[k], "today": now[k]} for k in then if then[k] != now[k]}
+        if changed:
+            report["under_current_law"] = {"law_as_of": today.isoformat(), "changed": changed, **short(s1n, an)}
+            report["warnings"].append(
+                "The law in force today gives different answers for: " + ", ".join(sorted(changed))
+                + " (see under_current_law)."
+            )
+    if alternatives:
+        from iiu.engine.alternatives import find_alternatives
+
+        report["alternatives"] = find_alternatives(req, s1, answers)
+    if req.defense_proposal is not None:
+        from iiu.engine.alternatives import compare_proposal
+
+        report["defense_proposal"] = compare_proposal(req, s1, answers, req.defense_proposal)
+    return report

@@ -1,0 +1,206 @@
+"""The engine's two stages, shared by the single-case and the bulk paths.
+
+Stage 1, ``record_findings``: one disposition on its own — is it a conviction, which
+federal generic definitions does it match, with which sentence.
+Stage 2, ``consequences``: what that record does to a person, given the sums of the
+person's other records (``Priors``) and, if known, the date of admission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from iiu.engine.request import Request
+from iiu.engine.sentence import possible_sentence
+from iiu.law.answer import Answer, combine_any, depends, gate, no
+from iiu.law.federal import aggravated_felony as AF
+from iiu.law.federal import deportability, detention, inadmissibility, relief
+from iiu.law.federal import parameters as P
+from iiu.law.federal.categorical import RecordFacts, resolve_match
+from iiu.law.federal.conviction import federal_conviction, term_of_imprisonment
+from iiu.law.federal.record import Priors, RecordFindings
+from iiu.law.schema import Jurisdiction, Match, Offense
+from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
+
+FINDINGS = ("aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence", "petty_offense_exception")
+CONSEQUENCES = (
+    "deportable", "inadmissible", "mandatory_detention", "asylum_bar", "withholding_bar", "lpr_cancellation_bar",
+    "non_lpr_cancellation_bar", "daca_bar", "tps_bar", "naturalization_bar",
+)
+
+
+def conviction_for(disposition: str, jur: Jurisdiction, on: dt.date) -> Answer:
+    rule = jur.dispositions.get(disposition)
+    if rule is not None and rule.conviction is not None:
+        in_force = (rule.effective_from is None or rule.effective_from <= on) and (rule.effective_to is None or on <= rule.effective_to)
+        if in_force:
+            base = federal_conviction(disposition)
+            return Answer(rule.conviction, rule.why or base.why, (), ("the state disposition's terms",) if rule.conviction == DEPENDS else (),
+                          (*rule.sources, *base.sources))
+    return federal_conviction(disposition)
+
+
+def _match(off: Offense, name: str, facts: RecordFacts) -> Answer:
+    m = off.ground(name)
+    if m is None:
+        return no(f"The elements of {off.citation} do not include this ground.", tuple(off.sources))
+    return resolve_match(m, facts, off.sources[0])
+
+
+def _relationship(rel: str | None) -> Answer:
+    src = ("8 U.S.C. 1227(a)(2)(E)(i)", "Matter of H. Estrada, 26 I&N Dec. 749 (BIA 2016)")
+    if rel == "domestic":
+        return Answer(YES, "The victim is in a protected domestic relationship.", (), (), src)
+    if rel == "other":
+        return no("The victim is not in a protected domestic relationship.", src)
+    return depends("A crime of violence is a crime of domestic violence if the victim was a spouse, former spouse, co-parent, "
+                   "cohabitant or other person protected by domestic-violence law; that is proved from the facts.",
+                   ("victim_relationship",), src)
+
+
+def _inchoate(a: Answer, inchoate: str | None, ground: str) -> Answer:
+    """Attempts and conspiracies: the CIMT, drug (237(a)(2)(B)(i)) and firearm (237(a)(2)(C)) grounds name them."""
+    if inchoate is None or a.result == NO or inchoate in ("attempt", "conspiracy"):
+        return a
+    return Answer(DEPENDS, a.why + f" Whether {inchoate} is covered by the {ground} ground is unsettled.", a.grounds,
+                  (*a.depends_on, f"whether {inchoate} is covered (circuits differ)"),
+                  (*a.sources, "Coronado-Durazo v. INS, 123 F.3d 1322 (9th Cir. 1997)"))
+
+
+@dataclass(frozen=True, slots=True)
+class Stage1:
+    findings: RecordFindings
+    possible_offense_class: str
+    max_sources: tuple[str, ...]
+
+
+def record_findings(req: Request) -> RecordFindings:
+    return stage1(req).findings
+
+
+def stage1(req: Request) -> Stage1:
+    off, jur = req.offense, req.catalog.jurisdiction
+    on = req.disposition_date
+    conv = conviction_for(req.disposition, jur, on)
+    facts = RecordFacts(on, req.subsection, req.substance, req.weapon, req.victim_relationship, req.victim_age)
+    ps = possible_sentence(jur, off, on, req.inchoate, req.offense_level)
+    term = term_of_imprisonment(req.custody_days, req.suspended_custody_days)
+
+    cov = _match(off, "crime_of_violence", facts)
+    cimt = _inchoate(_match(off, "cimt", facts), req.inchoate, "CIMT")
+    cs = _inchoate(_match(off, "controlled_substance", facts), req.inchoate, "controlled substance")
+    firearm = _inchoate(_match(off, "firearm", facts), req.inchoate, "firearm")
+
+    af_parts = [
+        AF.subparagraph_answer("crime_of_violence", cov, term_days=term, loss_usd=req.loss_usd,
+                               possible_max_days=ps.max_days, possible_max_known=ps.known, law_as_of=req.law_as_of)
+    ]
+    for cat, m in off.aggravated_felony.items():
+        af_parts.append(AF.subparagraph_answer(cat, resolve_match(m, facts, off.sources[0]), term_days=term, loss_usd=req.loss_usd,
+                                               possible_max_days=ps.max_days, possible_max_known=ps.known, law_as_of=req.law_as_of))
+    af = AF.inchoate_answer(AF.aggravated_felony(af_parts, req.law_as_of), req.inchoate)
+
+    # 237(a)(2)(E): crime of domestic violence, stalking, child abuse; protection-order violations.
+    dv_own = off.ground("domestic_violence")
+    dv = resolve_match(dv_own, facts, off.sources[0]) if dv_own else _dv_from_cov(cov, facts)
+    if dv.result != NO:
+        dv = Answer(dv.result, dv.why, ("crime of domestic violence",), dv.depends_on, dv.sources)
+    e_parts = [dv]
+    for name, label in (("stalking", "crime of stalking"), ("child_abuse", "crime of child abuse, neglect or abandonment"),
+                        ("protection_order_violation", "violation of a protection order (237(a)(2)(E)(ii))")):
+        a = _match(off, name, facts)
+        if a.result != NO:
+            e_parts.append(Answer(a.result, a.why, (label,), a.depends_on, a.sources))
+    e_ground = combine_any(e_parts, "Not a crime of domestic violence, stalking, child abuse or a protection-order violation.",
+                           ("8 U.S.C. 1227(a)(2)(E)",))
+    if P.value("domestic_violence.ground_from", on) is None and e_ground.result != NO:
+        e_ground = no("The domestic violence grounds apply only to convictions after 1996-09-30.", ("IIRIRA sec. 350(b)",))
+    e_ground = _inchoate(e_ground, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None, "domestic violence")
+
+    trafficking = _match(off, "drug_trafficking", facts)
+    burglary = _match(off, "burglary", facts)
+    sexual = any_of((_match(off, "sexual_abuse", facts).result, _match(off, "sexual_abuse_of_minor", facts).result,
+                     _match(off, "rape", facts).result))
+    dui = _match(off, "dui", facts).result
+    daca_sig = combine_any(
+        [a for a in (e_ground, burglary, firearm, trafficking, _match(off, "dui", facts),
+                     Answer(sexual, "Sexual abuse or exploitation.", (), ("sexual abuse element",) if sexual == DEPENDS else (), ()))
+         if a.result != NO],
+        "Not of a kind that makes a misdemeanor significant.",
+        ("8 CFR 236.22(b)(6)",),
+    )
+    mpu = _match(off, "marijuana_personal_use", facts).result
+    murder = any_of((_match(off, "murder_or_torture", facts).result, _match(off, "murder", facts).result))
+
+    findings = RecordFindings(
+        disposition=req.disposition,
+        disposition_date=req.disposition_date,
+        offense_date=req.offense_date,
+        law_as_of=req.law_as_of,
+        conviction=conv,
+        term_days=term,
+        custody_days=req.custody_days,
+        possible_max_days=ps.max_days,
+        possible_max_known=ps.known,
+        felony=ps.felony,
+        countable_misdemeanor=ps.countable_misdemeanor,
+        aggravated_felony=gate(conv, af),
+        cimt=gate(conv, cimt),
+        controlled_substance=gate(conv, cs),
+        firearm=gate(conv, firearm),
+        domestic_violence=gate(conv, e_ground),
+        crime_of_violence=gate(conv, cov),
+        marijuana_personal_use=mpu,
+        marijuana_grams=req.marijuana_grams,
+        drug_trafficking=trafficking,
+        prostitution=_match(off, "prostitution", facts),
+        laken_riley=_match(off, "laken_riley", facts),
+        daca_significant=daca_sig,
+        minor_traffic=_match(off, "minor_traffic", facts).result,
+        dui=dui,
+        murder=murder,
+    )
+    return Stage1(findings, ps.offense_class, ps.sources)
+
+
+def _dv_from_cov(cov: Answer, facts: RecordFacts) -> Answer:
+    if cov.result == NO:
+        return no("Not a crime of violence, so not a crime of domestic violence.", cov.sources)
+    rel = _relationship(facts.victim_relationship)
+    result: Tri = all_of((cov.result, rel.result))
+    if result == NO:
+        return no(rel.why if rel.result == NO else cov.why, (*cov.sources, *rel.sources))
+    if result == YES:
+        return Answer(YES, "A crime of violence against a person in a protected domestic relationship.", (), (), (*cov.sources, *rel.sources))
+    return Answer(DEPENDS, "A crime of violence is a crime of domestic violence if the victim is in a protected relationship.",
+                  (), (*cov.depends_on, *rel.depends_on), (*cov.sources, *rel.sources))
+
+
+def consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dict[str, Answer]:
+    """Stage 2: findings that depend on other records, and every consequence."""
+    petty = inadmissibility.petty_offense_exception(r, p)
+    inadm = inadmissibility.inadmissible(r, p, petty)
+    deport, deport_parts = deportability.deportable(r, p, admission)
+    lra = detention.laken_riley(r)
+    detain = detention.mandatory_detention(r, inadm, deport_parts, lra)
+    asylum = relief.asylum_bar(r)
+    return {
+        "petty_offense_exception": petty,
+        "deportable": deport,
+        "inadmissible": inadm,
+        "mandatory_detention": detain,
+        "laken_riley_detention": lra,
+        "asylum_bar": asylum,
+        "withholding_bar": relief.withholding_bar(r, p),
+        "lpr_cancellation_bar": relief.lpr_cancellation_bar(r, inadm, deport, admission),
+        "non_lpr_cancellation_bar": relief.non_lpr_cancellation_bar(r, p, petty),
+        "daca_bar": relief.daca_bar(r, p),
+        "tps_bar": relief.tps_bar(r, p, asylum),
+        "naturalization_bar": relief.naturalization_bar(r, p, petty),
+        **{f"deportable.{k}": v for k, v in deport_parts.items()},
+    }
+
+
+def _unused(_: Match) -> None:  # keep the import for type checkers of catalog matches
+    return None

@@ -1,0 +1,100 @@
+"""Inadmissibility on criminal grounds, INA 212(a)(2) (8 U.S.C. 1182(a)(2)),
+and the petty offense exception, 212(a)(2)(A)(ii)(II)."""
+
+from __future__ import annotations
+
+from iiu.law.answer import Answer, combine_any, depends, gate, no, yes
+from iiu.law.federal import parameters as P
+from iiu.law.federal.record import Priors, RecordFindings
+from iiu.law.tri import DEPENDS, NO, YES, all_of
+
+S212A: tuple[str, ...] = ("8 U.S.C. 1182(a)(2)(A)(ii)(II)",)
+
+
+def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
+    """The only CIMT, a maximum possible penalty of one year or less, and no sentence over 6 months."""
+    if r.conviction.result == NO:
+        return no("Not needed: the disposition is not a conviction.", S212A)
+    if r.cimt.result == NO:
+        return no("Not needed: the offense is not a crime involving moral turpitude.", S212A)
+    max_possible = P.value("petty_offense.max_possible_days", r.law_as_of)
+    max_imposed = P.value("petty_offense.max_imposed_days", r.law_as_of)
+    if not r.possible_max_known:
+        max_ok = DEPENDS
+    else:
+        max_ok = YES if (r.possible_max_days is not None and r.possible_max_days <= max_possible) else NO
+    imposed_ok = YES if r.term_days <= max_imposed else NO
+    only_one = p.count(p.cimt_yes, p.cimt_maybe, 1)
+    only_one = NO if only_one == YES else (DEPENDS if only_one == DEPENDS else YES)
+    result = all_of((max_ok, imposed_ok, only_one))
+    why_parts = []
+    if max_ok == NO:
+        why_parts.append(f"the maximum possible sentence ({r.possible_max_days or 'life'} days at conviction) exceeds one year")
+    if imposed_ok == NO:
+        why_parts.append(f"the sentence imposed ({r.term_days} days, suspended time included) exceeds six months")
+    if only_one == NO:
+        why_parts.append("the person has another CIMT")
+    sources = ("8 U.S.C. 1182(a)(2)(A)(ii)(II)", "8 U.S.C. 1101(a)(48)(B)")
+    if result == YES:
+        return yes(
+            "A first CIMT punishable by one year or less with a sentence of six months or less is excepted "
+            "(this presumes no other CIMT than those in the history given).",
+            sources,
+        )
+    if result == NO:
+        return no("The petty offense exception does not apply: " + "; ".join(why_parts) + ".", sources)
+    deps: list[str] = []
+    if max_ok == DEPENDS:
+        deps.append("offense_level")
+    if only_one == DEPENDS:
+        deps.append("whether an earlier offense is a CIMT")
+    return depends("The petty offense exception turns on facts the request leaves open.", deps, sources)
+
+
+def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    conv = r.conviction
+    grounds: list[Answer] = []
+    # (A)(i)(I) CIMT, unless the petty offense exception applies.
+    cimt_ground = r.cimt
+    if r.cimt.result != NO and petty.result != NO:
+        if petty.result == YES:
+            cimt_ground = no("The CIMT falls within the petty offense exception.", petty.sources)
+        else:
+            cimt_ground = depends(r.cimt.why, (*r.cimt.depends_on, *petty.depends_on) or ("petty offense exception",), (*r.cimt.sources, *petty.sources))
+    grounds.append(_label(cimt_ground, "INA 212(a)(2)(A)(i)(I) crime involving moral turpitude", "8 U.S.C. 1182(a)(2)(A)(i)(I)"))
+    # (A)(i)(II) controlled substance: no 30-gram exception here (212(h) may waive it).
+    grounds.append(_label(r.controlled_substance, "INA 212(a)(2)(A)(i)(II) controlled substance violation", "8 U.S.C. 1182(a)(2)(A)(i)(II)"))
+    # (B) two or more convictions with aggregate sentences of 5 years or more.
+    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of)
+    if conv.result != NO and p.conv_yes + p.conv_maybe >= 1 and r.term_days + p.term_total >= agg:
+        two = YES if (conv.result == YES and p.conv_yes >= 1) else DEPENDS
+        b = Answer(two, f"Two or more convictions with aggregate sentences of {r.term_days + p.term_total} days (5 years or more).",
+                   ("INA 212(a)(2)(B) multiple convictions",), ("whether the earlier dispositions are convictions",) if two == DEPENDS else (),
+                   ("8 U.S.C. 1182(a)(2)(B)",))
+        grounds.append(b)
+    # (C) reason to believe the person is or was a trafficker: no conviction required.
+    if r.drug_trafficking.result != NO:
+        if conv.result == YES and r.drug_trafficking.result == YES:
+            grounds.append(yes("A trafficking conviction gives reason to believe the person is a trafficker.",
+                               ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",)))
+        else:
+            grounds.append(depends(
+                "A trafficking charge can give an officer 'reason to believe' the person is a trafficker even without a conviction.",
+                ("whether the evidence gives reason to believe the person trafficked",),
+                ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",)))
+    # (D) prostitution: conduct-based.
+    if r.prostitution.result != NO:
+        res = YES if (conv.result == YES and r.prostitution.result == YES) else DEPENDS
+        grounds.append(Answer(res, "Engaging in prostitution within 10 years is a ground of inadmissibility whether or not convicted.",
+                              ("INA 212(a)(2)(D) prostitution",), () if res == YES else ("whether the person engaged in prostitution within 10 years",),
+                              ("8 U.S.C. 1182(a)(2)(D)",)))
+    return combine_any(grounds, "No criminal ground of inadmissibility under 212(a)(2) applies.", ("8 U.S.C. 1182(a)(2)",))
+
+
+def _label(a: Answer, ground: str, source: str) -> Answer:
+    if a.result == NO:
+        return a
+    return Answer(a.result, a.why, (ground,), a.depends_on, (source, *a.sources), a.trace)
+
+
+__all__ = ["gate", "inadmissible", "petty_offense_exception"]

@@ -1,0 +1,223 @@
+"""Criminal bars to relief: asylum (208), withholding (241(b)(3)), cancellation of removal
+(240A(a), (b)(1)) with the stop-time rule (240A(d)(1)), DACA (8 CFR 236.22), TPS (244(c)(2)(B);
+8 CFR 244.4) and naturalization good moral character (101(f))."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from iiu.law.answer import Answer, combine_any, depends, no, yes
+from iiu.law.federal import parameters as P
+from iiu.law.federal.deportability import within_years_of_admission
+from iiu.law.federal.record import Priors, RecordFindings
+from iiu.law.tri import DEPENDS, NO, YES, all_of, any_of
+
+PSC = "whether the offense is found a particularly serious crime"
+
+
+def _serious(r: RecordFindings) -> str:
+    return any_of((r.cimt.result, r.controlled_substance.result, r.firearm.result,
+                   r.domestic_violence.result, r.crime_of_violence.result))
+
+
+def asylum_bar(r: RecordFindings) -> Answer:
+    src = ("8 U.S.C. 1158(b)(2)(A)(ii), (B)(i)",)
+    af = r.aggravated_felony
+    if af.result == YES:
+        return yes("An aggravated felony is a particularly serious crime for asylum.", src, ("INA 208(b)(2)(B)(i)",))
+    if r.conviction.result == NO:
+        return no("No conviction.", src)
+    serious = _serious(r)
+    if af.result == DEPENDS or serious != NO:
+        return depends(
+            "Other convictions can be found particularly serious case by case.",
+            (*af.depends_on, PSC),
+            (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)"),
+            ("INA 208(b)(2)(A)(ii)",),
+        )
+    return no("Not an aggravated felony, and the offense is not of a kind found particularly serious.", src)
+
+
+def withholding_bar(r: RecordFindings, p: Priors) -> Answer:
+    src = ("8 U.S.C. 1231(b)(3)(B)",)
+    af = r.aggravated_felony
+    if af.result == NO:
+        a = asylum_bar(r)
+        if a.result == NO:
+            return no("No conviction that could be a particularly serious crime.", src)
+        return depends("A particularly serious crime bars withholding; outside the per se rule it is decided case by case.",
+                       (PSC,), (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)"))
+    agg = P.value("withholding.aggregate_sentence_days", r.law_as_of) or 1825
+    if af.result == YES and r.term_days >= agg:
+        return yes("An aggravated felony with a term of imprisonment of five years or more is per se particularly serious.",
+                   src, ("INA 241(b)(3)(B)",))
+    return depends("An aggravated felony with less than five years may still be found particularly serious.",
+                   (*af.depends_on, PSC), src)
+
+
+def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: Answer, admission: dt.date | None) -> Answer:
+    """240A(a)(3) aggravated felony; 240A(d)(1) stop-time: an offense referred to in 212(a)(2) that renders
+    the person inadmissible or removable, committed within 7 years of admission (Barton v. Barr)."""
+    parts: list[Answer] = []
+    af = r.aggravated_felony
+    if af.result != NO:
+        parts.append(Answer(af.result, "An aggravated felony bars LPR cancellation.", ("INA 240A(a)(3)",),
+                            af.depends_on, ("8 U.S.C. 1229b(a)(3)", *af.sources)))
+    referred = any_of((r.cimt.result, r.controlled_substance.result))
+    renders = any_of((inadmissible.result, deportable.result))
+    trigger = all_of((referred, renders))
+    if trigger != NO:
+        clock = within_years_of_admission(admission, r.offense_date, 7)
+        res = all_of((trigger, clock.result))
+        if res != NO:
+            deps = () if res == YES else (*clock.depends_on, *(() if trigger == YES else ("whether the offense renders the person inadmissible or removable",)))
+            parts.append(Answer(res, "The stop-time rule ends continuous residence on the date an offense referred to in "
+                                     "212(a)(2) is committed, if within the first 7 years after admission.",
+                                ("INA 240A(d)(1)(B) stop-time",), deps,
+                                ("8 U.S.C. 1229b(a)(2), (d)(1)", "Barton v. Barr, 590 U.S. 222 (2020)")))
+    return combine_any(parts, "No aggravated felony, and no stop-time offense within the first seven years.", ("8 U.S.C. 1229b(a)",))
+
+
+def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    """240A(b)(1)(C): convicted of an offense under 212(a)(2), 237(a)(2) or 237(a)(3). 'Under' means
+    described in (Matter of Cortez Canales); 212(h) cannot cure it (Matter of Bustamante)."""
+    src = "8 U.S.C. 1229b(b)(1)(C)"
+    if r.conviction.result == NO:
+        return no("No conviction.", (src,))
+    parts: list[Answer] = []
+    cimt = r.cimt
+    if cimt.result != NO:
+        if r.possible_max_known and (r.possible_max_days is None or r.possible_max_days >= 365):
+            parts.append(Answer(cimt.result, "A CIMT for which a sentence of one year may be imposed is an offense described "
+                                "in 237(a)(2)(A)(i), whatever the admission date or the petty offense exception.",
+                                ("INA 240A(b)(1)(C): CIMT described in 237(a)(2)",), cimt.depends_on,
+                                (src, "Matter of Cortez Canales, 25 I&N Dec. 301 (BIA 2010)", *cimt.sources)))
+        elif petty.result == NO:
+            parts.append(Answer(cimt.result, "A CIMT outside the petty offense exception is an offense under 212(a)(2).",
+                                ("INA 240A(b)(1)(C): CIMT under 212(a)(2)",), cimt.depends_on, (src, *cimt.sources)))
+        else:
+            parts.append(depends(
+                "A CIMT punishable by less than a year that keeps the petty offense exception is not itself a bar, but the "
+                "exception covers a single CIMT only and good moral character over ten years is also required.",
+                (*cimt.depends_on, *petty.depends_on, "whether this is the person's only CIMT (petty offense exception)"),
+                (src, "Matter of Pedroza, 25 I&N Dec. 312 (BIA 2010)", "Matter of Cortez Canales, 25 I&N Dec. 301 (BIA 2010)"),
+                ("INA 240A(b)(1)(C): CIMT",)))
+    for a, label in ((r.controlled_substance, "controlled substance offense"), (r.aggravated_felony, "aggravated felony"),
+                     (r.firearm, "firearm offense"), (r.domestic_violence, "domestic violence offense")):
+        if a.result != NO:
+            parts.append(Answer(a.result, f"A {label} is an offense under 212(a)(2) or 237(a)(2).",
+                                (f"INA 240A(b)(1)(C): {label}",), a.depends_on,
+                                (src, "Matter of Bustamante, 25 I&N Dec. 564 (BIA 2011)", *a.sources)))
+    conf = P.value("naturalization.confinement_days", r.law_as_of) or 180
+    if r.custody_days + p.custody_total >= conf:
+        parts.append(yes(f"Confinement of {conf} days or more for convictions bars good moral character (101(f)(7)).",
+                         (src, "8 U.S.C. 1101(f)(7)", "8 U.S.C. 1229b(b)(1)(B)"), ("INA 101(f)(7) confinement",)))
+    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of)
+    if p.conv_yes + p.conv_maybe >= 1 and r.term_days + p.term_total >= agg:
+        parts.append(Answer(YES if p.conv_yes else DEPENDS, "Two or more convictions with aggregate sentences of five years.",
+                            ("INA 240A(b)(1)(C): 212(a)(2)(B)",), () if p.conv_yes else ("whether the earlier dispositions are convictions",),
+                            (src, "8 U.S.C. 1182(a)(2)(B)")))
+    return combine_any(parts, "The conviction is not an offense under 212(a)(2), 237(a)(2) or 237(a)(3).", (src,))
+
+
+def daca_bar(r: RecordFindings, p: Priors) -> Answer:
+    """8 CFR 236.22(b)(6): a felony, a significant misdemeanor, or three or more other misdemeanors."""
+    src = ("8 CFR 236.22(b)(6)", "USCIS DACA Frequently Asked Questions (2012), Q61-Q65")
+    conv = r.conviction.result
+    if conv == NO:
+        return no("No conviction (juvenile adjudications and expunged convictions are weighed in discretion).", src)
+    parts: list[Answer] = []
+    if r.felony != NO:
+        parts.append(Answer(all_of((conv, r.felony)), "A felony (punishable by more than one year) bars DACA.",
+                            ("DACA: felony",), ("offense_level",) if r.felony == DEPENDS else (), src))
+    misd = all_of((conv, r.countable_misdemeanor))
+    if misd != NO:
+        sig = r.daca_significant
+        limit = P.value("daca.significant_misdemeanor_custody_days", r.law_as_of) or 90
+        if sig.result != NO:
+            parts.append(Answer(all_of((misd, sig.result)), "A misdemeanor of domestic violence, sexual abuse, burglary, unlawful "
+                                "firearm possession, drug distribution or DUI is a significant misdemeanor regardless of sentence.",
+                                ("DACA: significant misdemeanor",), sig.depends_on, (*src, *sig.sources)))
+        if r.custody_days > limit:
+            parts.append(Answer(misd, f"A misdemeanor with more than {limit} days in custody (suspended time not counted) is significant.",
+                                ("DACA: significant misdemeanor (custody)",), (), src))
+        if r.minor_traffic != YES:
+            total = p.count(p.daca_misd_yes + (1 if misd == YES else 0), p.daca_misd_maybe + (1 if misd == DEPENDS else 0), 3)
+            if total != NO:
+                parts.append(Answer(total, "Three or more misdemeanors not on the same date or from the same scheme.",
+                                    ("DACA: three or more misdemeanors",),
+                                    () if total == YES else ("whether the earlier dispositions are countable misdemeanors",), src))
+    return combine_any(parts, "Neither a felony, a significant misdemeanor nor a third misdemeanor.", src)
+
+
+def tps_bar(r: RecordFindings, p: Priors, asylum: Answer) -> Answer:
+    """INA 244(c)(2)(B): any felony or two or more misdemeanors committed in the United States, or a 208(b)(2)(A) bar."""
+    src = ("8 U.S.C. 1254a(c)(2)(B)", "8 CFR 244.1", "8 CFR 244.4")
+    conv = r.conviction.result
+    if conv == NO:
+        return no("No conviction.", src)
+    parts: list[Answer] = []
+    felony = r.felony
+    if felony != NO and r.term_days <= 365 and r.countable_misdemeanor != NO:
+        felony = DEPENDS  # a state misdemeanor with a sentence of a year or less is a misdemeanor (8 CFR 244.1)
+    if felony != NO:
+        parts.append(Answer(all_of((conv, felony)), "A felony (punishable by more than one year) bars TPS.", ("TPS: felony",),
+                            ("offense_level",) if felony == DEPENDS else (), src))
+    misd = all_of((conv, r.countable_misdemeanor))
+    if misd != NO:
+        total = p.count(p.misd_yes + (1 if misd == YES else 0), p.misd_maybe + (1 if misd == DEPENDS else 0), 2)
+        total_f = p.count(p.felony_yes, p.felony_maybe, 1)
+        if total != NO:
+            parts.append(Answer(total, "Two or more misdemeanors bar TPS.", ("TPS: two misdemeanors",),
+                                () if total == YES else ("whether the earlier dispositions are misdemeanor convictions",), src))
+        if total_f != NO:
+            parts.append(Answer(total_f, "An earlier felony conviction bars TPS.", ("TPS: felony",), () if total_f == YES else ("earlier felony",), src))
+    if asylum.result != NO:
+        parts.append(Answer(asylum.result, "The asylum bars of 208(b)(2)(A) (including a particularly serious crime) bar TPS.",
+                            ("TPS: 208(b)(2)(A)(ii)",), asylum.depends_on, (*src, *asylum.sources)))
+    return combine_any(parts, "One misdemeanor and no felony: TPS remains available.", src)
+
+
+def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    """101(f): permanent bars (aggravated felony from 1990-11-29, murder) and bars during the statutory period."""
+    src = ("8 U.S.C. 1101(f)", "USCIS Policy Manual vol. 12, pt. F, ch. 4")
+    conv = r.conviction.result
+    if conv == NO:
+        return no("No conviction (conduct may still be weighed in discretion).", src)
+    parts: list[Answer] = []
+    af = r.aggravated_felony
+    if af.result != NO and r.disposition_date >= dt.date(1990, 11, 29):
+        parts.append(Answer(af.result, "An aggravated felony conviction is a permanent bar to good moral character.",
+                            ("INA 101(f)(8) aggravated felony (permanent)",), af.depends_on, ("8 U.S.C. 1101(f)(8)", *af.sources)))
+    if r.murder != NO:
+        parts.append(Answer(all_of((conv, r.murder)), "Murder is a permanent bar.", ("8 CFR 316.10(b)(1)(i) murder (permanent)",),
+                            () if r.murder == YES else ("whether the offense is murder",), ("8 CFR 316.10(b)(1)(i)",)))
+    cimt = r.cimt
+    if cimt.result != NO:
+        if petty.result == YES:
+            parts.append(depends("A CIMT within the petty offense exception is not a statutory bar, but may be weighed in discretion.",
+                                 ("discretionary good moral character determination (8 CFR 316.10(b)(3))",), ("8 CFR 316.10(b)(3)(iii)",)))
+        else:
+            deps = (*cimt.depends_on, *petty.depends_on) if (cimt.result == DEPENDS or petty.result == DEPENDS) else ()
+            res = all_of((cimt.result, "depends" if petty.result == DEPENDS else "yes"))
+            parts.append(Answer(res, "A CIMT (212(a)(2)(A)) committed during the statutory period bars good moral character.",
+                                ("INA 101(f)(3) CIMT (statutory period)",), deps, ("8 U.S.C. 1101(f)(3)", *cimt.sources)))
+    cs = r.controlled_substance
+    if cs.result != NO:
+        grams = P.value("marijuana.personal_use_grams", r.law_as_of)
+        single_small = all_of((r.marijuana_personal_use, NO if p.cs_yes else YES,
+                               DEPENDS if r.marijuana_grams is None else (YES if r.marijuana_grams <= grams else NO)))
+        res = all_of((cs.result, "no" if single_small == YES else ("depends" if single_small == DEPENDS else "yes")))
+        if res != NO:
+            parts.append(Answer(res, "A controlled substance offense during the statutory period bars good moral character "
+                                f"(except a single offense of {grams} g or less of marijuana).",
+                                ("INA 101(f)(3) controlled substance (statutory period)",),
+                                () if res == YES else (*cs.depends_on, "marijuana_grams"), ("8 U.S.C. 1101(f)(3)", *cs.sources)))
+    conf = P.value("naturalization.confinement_days", r.law_as_of) or 180
+    if r.custody_days + p.custody_total >= conf:
+        parts.append(yes(f"Confinement of {conf} days or more as a result of conviction during the statutory period.",
+                         ("8 U.S.C. 1101(f)(7)",), ("INA 101(f)(7) confinement",)))
+    if r.dui == YES and p.dui_yes >= 1:
+        parts.append(depends("Two or more DUI convictions in the period raise a presumption against good moral character.",
+                             ("rebuttal of the presumption",), ("Matter of Castillo-Perez, 27 I&N Dec. 664 (A.G. 2019)",)))
+    return combine_any(parts, "No statutory bar to good moral character follows from this conviction.", src)

@@ -1,0 +1,105 @@
+"""Illinois citations from the Cook County State's Attorney's split statute columns.
+
+The Cook County data sets split a statute into ``chapter``, ``act`` and ``section``:
+chapter 720, act 5, section ``16-25(a)(1)`` is 720 ILCS 5/16-25(a)(1). Inchoate offenses
+are written as the inchoate section wrapping the target offense, in several styles seen in
+the data:
+
+- ``8-4(570/402(c))``               -> attempt of 720 ILCS 570/402(c) (act/section, same chapter)
+- ``8-4(24-1.6(a)(1))``             -> attempt of 720 ILCS 5/24-1.6(a)(1) (section only)
+- ``8-4(730 ILCS 5/5-8A-4.1(a))``   -> attempt of a full citation in another chapter
+- ``8-4(a)(720-5/9-1(a)(1))``       -> attempt, with the subsection of 8-4 and "chapter-act/section"
+- ``8-4(730 ILCS 150/3(a)``         -> an unbalanced parenthesis
+
+This module is pure (no I/O) so the bulk import can reuse it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# 720 ILCS 5/8-1 solicitation, 8-2 conspiracy, 8-4 attempt. (8-1.1, 8-1.2 and 8-2.1 are
+# offenses of their own, not wrappers, and are not listed.)
+_INCHOATE: dict[str, str] = {"8-4": "attempt", "8-2": "conspiracy", "8-1": "solicitation"}
+
+# Inner statutes: "730 ILCS 5/5-8A-4.1(a)", "720-5/9-1(a)(1)", "720 5/9-1", "570/402(c)", "24-1.6(a)(1)".
+_FULL = re.compile(r"^(\d{1,3})(?:ILCS|-)(\d{1,4})/(.+)$", re.IGNORECASE)
+_ACT_SECTION = re.compile(r"^(\d{1,4})\s*/\s*(.+)$")
+# A bare number without a hyphen (e.g. "406.2") cannot be a section of 720 ILCS 5 (whose
+# sections are "article-section", e.g. "16-25"); in chapter 720 it is a Controlled
+# Substances Act section (720 ILCS 570/4xx).
+_CSA_SECTION = re.compile(r"^4\d{2}(?:\.\d+)?(?:\(|$)")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", "", str(text or "").strip())
+
+
+def _balance(text: str) -> str:
+    """Drop unmatched closing parentheses at the end, close unmatched opening ones."""
+    depth = 0
+    out: list[str] = []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(ch)
+    return "".join(out) + ")" * depth
+
+
+def _unwrap(section: str) -> tuple[str, str] | None:
+    """``8-4(...)`` or ``8-4(a)(...)`` -> (kind, inner text); None when not inchoate."""
+    for code, kind in _INCHOATE.items():
+        if not section.startswith(code + "("):
+            continue
+        rest = section[len(code) :]
+        # Skip 8-4's own subsection markers such as "(a)" before the wrapped statute.
+        while True:
+            m = re.match(r"^\(([a-z]|[0-9]{1,2})\)(?=\()", rest, re.IGNORECASE)
+            if not m:
+                break
+            rest = rest[m.end() :]
+        if not rest.startswith("("):
+            return None
+        inner = rest[1:]
+        if inner.endswith(")"):
+            inner = inner[:-1]
+        inner = _balance(inner)
+        if not inner:
+            return None
+        return kind, inner
+    return None
+
+
+def _compose(chapter: str, act: str, section: str) -> str:
+    section = section.replace(" ", "")
+    return f"{chapter} ILCS {act}/{section}"
+
+
+def il_citation(chapter: str, act: str, section: str) -> tuple[str, str | None]:
+    """The citation a Cook County charge row names, and the inchoate kind if any.
+
+    Returns ``(citation, inchoate)`` where ``inchoate`` is ``"attempt"``, ``"conspiracy"``,
+    ``"solicitation"`` or ``None``. For an inchoate row the citation is the *target* offense
+    (720 ILCS 5/8-4 attempt of 720 ILCS 570/402(c) -> ``("720 ILCS 570/402(c)", "attempt")``).
+    """
+    ch = _clean(chapter)
+    ac = _clean(act)
+    sec = str(section or "").strip()
+    compact = _clean(sec)
+    wrapped = _unwrap(compact)
+    if wrapped is None:
+        return _compose(ch, ac, compact), None
+    kind, inner = wrapped
+    full = _FULL.match(inner)
+    if full:
+        return _compose(full.group(1), full.group(2), full.group(3)), kind
+    act_sec = _ACT_SECTION.match(inner)
+    if act_sec:
+        return _compose(ch, act_sec.group(1), act_sec.group(2)), kind
+    if ch == "720" and ac == "5" and _CSA_SECTION.match(inner):
+        return _compose(ch, "570", inner), kind
+    return _compose(ch, ac, inner), kind
