@@ -1,0 +1,1 @@
+"""The ``iiu`` command line."""
