@@ -65,9 +65,8 @@ def test_legal_case(case: dict[str, Any]) -> None:
     report = analyze(request, alternatives=False, trace=False)
     expect = case.get("expect", {})
     failures = []
-    if "conviction" in expect:
-        if report["conviction"] != str(expect["conviction"]):
-            failures.append(f"conviction: got {report['conviction']}, want {expect['conviction']}")
+    if "conviction" in expect and report["conviction"] != str(expect["conviction"]):
+        failures.append(f"conviction: got {report['conviction']}, want {expect['conviction']}")
     for section in ("findings", "consequences"):
         for key, want in (expect.get(section) or {}).items():
             got = report[section][key]["result"]

@@ -21,7 +21,7 @@ from iiu.engine.sentence import possible_sentence
 from iiu.law.answer import Answer
 from iiu.law.catalog import UnknownCitation, resolve
 from iiu.law.federal.record import Priors
-from iiu.law.tri import DEPENDS, NO, YES
+from iiu.law.tri import DEPENDS, NO, YES, Tri
 
 HARM_KEYS: tuple[str, ...] = (
     "conviction", "aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence", *CONSEQUENCES,
@@ -31,15 +31,15 @@ WEIGHT: dict[str, int] = {
     "deportable": 10, "inadmissible": 6, "mandatory_detention": 8, "asylum_bar": 5, "withholding_bar": 4,
     "lpr_cancellation_bar": 5, "non_lpr_cancellation_bar": 4, "daca_bar": 4, "tps_bar": 4, "naturalization_bar": 3,
 }
-LEVEL = {NO: 0, DEPENDS: 1, YES: 2}
+LEVEL: dict[str, int] = {NO: 0, DEPENDS: 1, YES: 2}
 NON_CONVICTIONS = ("pre_plea_diversion", "acd", "dismissed")
 CONVICTIONS = ("guilty_plea", "nolo_contendere_plea", "alford_plea", "trial_conviction", "deferred_adjudication", "vacated_other")
 MAX_ALTERNATIVES = 8
 
 
-def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, str]:
+def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, Tri]:
     r = s1.findings
-    out = {
+    out: dict[str, Tri] = {
         "conviction": r.conviction.result,
         "aggravated_felony": r.aggravated_felony.result,
         "cimt": r.cimt.result,
@@ -52,7 +52,7 @@ def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, str]:
     return out
 
 
-def harm(results: dict[str, str]) -> int:
+def harm(results: dict[str, Tri]) -> int:
     return sum(WEIGHT[k] * LEVEL[results[k]] for k in HARM_KEYS)
 
 

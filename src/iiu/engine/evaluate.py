@@ -20,7 +20,7 @@ from iiu.law.federal import parameters as P
 from iiu.law.federal.categorical import RecordFacts, resolve_match
 from iiu.law.federal.conviction import federal_conviction, term_of_imprisonment
 from iiu.law.federal.record import Priors, RecordFindings
-from iiu.law.schema import Jurisdiction, Match, Offense
+from iiu.law.schema import Jurisdiction, Offense
 from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
 
 FINDINGS = ("aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence", "petty_offense_exception")
@@ -201,6 +201,3 @@ def consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dic
         **{f"deportable.{k}": v for k, v in deport_parts.items()},
     }
 
-
-def _unused(_: Match) -> None:  # keep the import for type checkers of catalog matches
-    return None

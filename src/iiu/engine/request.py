@@ -222,7 +222,7 @@ def parse_request(
     else:
         inchoate = inchoate.lower()
     if offense.inchoate_of and inchoate is None:
-        inchoate = {"attempt": "attempt", "conspiracy": "conspiracy"}.get(offense.inchoate_of, None)
+        inchoate = {"attempt": "attempt", "conspiracy": "conspiracy"}.get(offense.inchoate_of)
 
     disposition = data.get("disposition")
     if disposition is None or disposition == "":

@@ -83,13 +83,11 @@ def possible_sentence(jur: Jurisdiction, off: Offense, on: dt.date, inchoate: st
     cls, override, life = _offense_class_on(off, on)
     if off.wobbler and level == "misdemeanor" and off.misdemeanor_class:
         cls, override, life = off.misdemeanor_class, None, False
-    if inchoate == "attempt" and not off.inchoate_of:
-        if jur.attempt_rule == "one_class_lower" and override is None and not life:
-            cls = _lower_class(jur, cls)
+    if inchoate == "attempt" and not off.inchoate_of and jur.attempt_rule == "one_class_lower" and override is None and not life:
+        cls = _lower_class(jur, cls)
     days, srcs, felony = _max_for(jur, off, cls, override, life, on)
     if inchoate == "attempt" and jur.attempt_rule == "half_maximum" and days is not None and not off.inchoate_of:
         days = days // 2
-        felony = days > 365
     known = not (off.wobbler and level is None)
     if not known:
         return PossibleSentence(days, False, cls, DEPENDS, DEPENDS, (*srcs, "Cal. Penal Code 17(b)"))

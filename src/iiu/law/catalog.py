@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -171,7 +171,7 @@ def build_catalog(jur: Jurisdiction, offenses: list[Offense]) -> tuple[Catalog, 
     return Catalog(jurisdiction=jur, offenses=tuple(offenses), index=index), errors
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_catalog(code: str) -> Catalog:
     code = code.strip().upper()
     if code not in available_jurisdictions():

@@ -46,10 +46,9 @@ def mandatory_detention(
         if a.result != NO:
             parts.append(Answer(a.result, a.why, ("INA 236(c)(1)(B)", *a.grounds), a.depends_on, ("8 U.S.C. 1226(c)(1)(B)", *a.sources)))
     one = deport_parts["cimt_within_5_years"]
-    if one.result != NO:
-        if r.term_days >= 365:
-            parts.append(Answer(one.result, "Deportable for one CIMT with a sentence of at least one year.",
-                                ("INA 236(c)(1)(C)",), one.depends_on, ("8 U.S.C. 1226(c)(1)(C)", *one.sources)))
+    if one.result != NO and r.term_days >= 365:
+        parts.append(Answer(one.result, "Deportable for one CIMT with a sentence of at least one year.",
+                            ("INA 236(c)(1)(C)",), one.depends_on, ("8 U.S.C. 1226(c)(1)(C)", *one.sources)))
     parts.append(lra)
     return combine_any(parts, "No ground of mandatory detention under 236(c)(1) applies.", (S236,))
 
