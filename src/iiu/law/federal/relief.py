@@ -10,14 +10,19 @@ from iiu.law.answer import Answer, combine_any, depends, no, yes
 from iiu.law.federal import parameters as P
 from iiu.law.federal.deportability import within_years_of_admission
 from iiu.law.federal.record import Priors, RecordFindings
-from iiu.law.tri import DEPENDS, NO, YES, all_of, any_of
+from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
 
 PSC = "whether the offense is found a particularly serious crime"
 
 
-def _serious(r: RecordFindings) -> str:
-    return any_of((r.cimt.result, r.controlled_substance.result, r.firearm.result,
-                   r.domestic_violence.result, r.crime_of_violence.result))
+def _potentially_serious(r: RecordFindings) -> Tri:
+    """Whether the elements could bring the offense within the particularly-serious-crime inquiry
+    (Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)): a felony involving moral turpitude, drugs, firearms
+    or violence, or a misdemeanor involving violence, firearms, domestic violence or drug trafficking
+    (Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014))."""
+    violent = any_of((r.crime_of_violence.result, r.domestic_violence.result, r.firearm.result, r.drug_trafficking.result))
+    felony_kind = all_of((r.felony, any_of((r.cimt.result, r.controlled_substance.result, violent))))
+    return any_of((felony_kind, violent))
 
 
 def asylum_bar(r: RecordFindings) -> Answer:
@@ -27,15 +32,16 @@ def asylum_bar(r: RecordFindings) -> Answer:
         return yes("An aggravated felony is a particularly serious crime for asylum.", src, ("INA 208(b)(2)(B)(i)",))
     if r.conviction.result == NO:
         return no("No conviction.", src)
-    serious = _serious(r)
+    serious = _potentially_serious(r)
     if af.result == DEPENDS or serious != NO:
         return depends(
-            "Other convictions can be found particularly serious case by case.",
+            "Other convictions can be found particularly serious case by case, from the elements and the facts.",
             (*af.depends_on, PSC),
-            (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)"),
+            (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)", "Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014)"),
             ("INA 208(b)(2)(A)(ii)",),
         )
-    return no("Not an aggravated felony, and the offense is not of a kind found particularly serious.", src)
+    return no("Not an aggravated felony, and neither a felony of a serious kind nor an offense of violence, firearms "
+              "or drug trafficking that could be found particularly serious.", (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)"))
 
 
 def withholding_bar(r: RecordFindings, p: Priors) -> Answer:
