@@ -97,7 +97,7 @@ def controlled_substance(r: RecordFindings, p: Priors) -> Answer:
     grams = P.value("marijuana.personal_use_grams", r.law_as_of)
     src = ("8 U.S.C. 1227(a)(2)(B)(i)", "Matter of Davey, 26 I&N Dec. 37 (BIA 2012)", "Matter of Dominguez-Rodriguez, 26 I&N Dec. 408 (BIA 2014)")
     ground = ("INA 237(a)(2)(B)(i) controlled substance offense",)
-    if r.marijuana_personal_use == NO:
+    if r.marijuana_personal_use == NO or grams is None:
         exception = NO
     else:
         single = NO if p.cs_yes else (DEPENDS if p.cs_maybe else YES)

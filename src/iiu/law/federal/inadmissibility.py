@@ -17,8 +17,8 @@ def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
         return no("Not needed: the disposition is not a conviction.", S212A)
     if r.cimt.result == NO:
         return no("Not needed: the offense is not a crime involving moral turpitude.", S212A)
-    max_possible = P.value("petty_offense.max_possible_days", r.law_as_of)
-    max_imposed = P.value("petty_offense.max_imposed_days", r.law_as_of)
+    max_possible = P.value("petty_offense.max_possible_days", r.law_as_of) or 0
+    max_imposed = P.value("petty_offense.max_imposed_days", r.law_as_of) or 0
     if not r.possible_max_known:
         max_ok = DEPENDS
     else:
@@ -65,7 +65,7 @@ def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     # (A)(i)(II) controlled substance: no 30-gram exception here (212(h) may waive it).
     grounds.append(_label(r.controlled_substance, "INA 212(a)(2)(A)(i)(II) controlled substance violation", "8 U.S.C. 1182(a)(2)(A)(i)(II)"))
     # (B) two or more convictions with aggregate sentences of 5 years or more.
-    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of)
+    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of) or 1825
     if conv.result != NO and p.conv_yes + p.conv_maybe >= 1 and r.term_days + p.term_total >= agg:
         two = YES if (conv.result == YES and p.conv_yes >= 1) else DEPENDS
         b = Answer(two, f"Two or more convictions with aggregate sentences of {r.term_days + p.term_total} days (5 years or more).",

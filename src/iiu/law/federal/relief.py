@@ -118,7 +118,7 @@ def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Ans
     if r.custody_days + p.custody_total >= conf:
         parts.append(yes(f"Confinement of {conf} days or more for convictions bars good moral character (101(f)(7)).",
                          (src, "8 U.S.C. 1101(f)(7)", "8 U.S.C. 1229b(b)(1)(B)"), ("INA 101(f)(7) confinement",)))
-    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of)
+    agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of) or 1825
     if p.conv_yes + p.conv_maybe >= 1 and r.term_days + p.term_total >= agg:
         parts.append(Answer(YES if p.conv_yes else DEPENDS, "Two or more convictions with aggregate sentences of five years.",
                             ("INA 240A(b)(1)(C): 212(a)(2)(B)",), () if p.conv_yes else ("whether the earlier dispositions are convictions",),
@@ -210,8 +210,8 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
                                 ("INA 101(f)(3) CIMT (statutory period)",), deps, ("8 U.S.C. 1101(f)(3)", *cimt.sources)))
     cs = r.controlled_substance
     if cs.result != NO:
-        grams = P.value("marijuana.personal_use_grams", r.law_as_of)
-        single_small = all_of((r.marijuana_personal_use, NO if p.cs_yes else YES,
+        grams = P.value("marijuana.personal_use_grams", r.law_as_of) or 0
+        single_small = all_of((r.marijuana_personal_use if grams else NO, NO if p.cs_yes else YES,
                                DEPENDS if r.marijuana_grams is None else (YES if r.marijuana_grams <= grams else NO)))
         res = all_of((cs.result, "no" if single_small == YES else ("depends" if single_small == DEPENDS else "yes")))
         if res != NO:
