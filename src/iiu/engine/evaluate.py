@@ -79,28 +79,39 @@ def record_findings(req: Request) -> RecordFindings:
     return stage1(req).findings
 
 
-def stage1(req: Request) -> Stage1:
-    off, jur = req.offense, req.catalog.jurisdiction
-    on = req.disposition_date
-    conv = conviction_for(req.disposition, jur, on)
-    facts = RecordFacts(on, req.subsection, req.substance, req.weapon, req.victim_relationship, req.victim_age)
-    ps = possible_sentence(jur, off, on, req.inchoate, req.offense_level)
-    term = term_of_imprisonment(req.custody_days, req.suspended_custody_days)
+@dataclass(frozen=True, slots=True)
+class OffenseMatches:
+    """What the offense's elements match, for what the record establishes (no sentence, no disposition)."""
 
+    cov: Answer
+    cimt: Answer
+    controlled_substance: Answer
+    firearm: Answer
+    af: tuple[tuple[str, Answer], ...]
+    e_ground: Answer
+    trafficking: Answer
+    burglary: Answer
+    sexual: Tri
+    dui: Answer
+    mpu: Tri
+    murder: Tri
+    prostitution: Answer
+    laken_riley: Answer
+    minor_traffic: Tri
+
+
+_MATCHES: dict[tuple[int, RecordFacts], OffenseMatches] = {}
+_STAGE1: dict[tuple[object, ...], Stage1] = {}
+_CACHE_LIMIT = 100_000
+
+
+def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
+    key = (id(off), facts)
+    hit = _MATCHES.get(key)
+    if hit is not None:
+        return hit
+    on = facts.on
     cov = _match(off, "crime_of_violence", facts)
-    cimt = _inchoate(_match(off, "cimt", facts), req.inchoate, "CIMT")
-    cs = _inchoate(_match(off, "controlled_substance", facts), req.inchoate, "controlled substance")
-    firearm = _inchoate(_match(off, "firearm", facts), req.inchoate, "firearm")
-
-    af_parts = [
-        AF.subparagraph_answer("crime_of_violence", cov, term_days=term, loss_usd=req.loss_usd,
-                               possible_max_days=ps.max_days, possible_max_known=ps.known, law_as_of=req.law_as_of)
-    ]
-    for cat, m in off.aggravated_felony.items():
-        af_parts.append(AF.subparagraph_answer(cat, resolve_match(m, facts, off.sources[0]), term_days=term, loss_usd=req.loss_usd,
-                                               possible_max_days=ps.max_days, possible_max_known=ps.known, law_as_of=req.law_as_of))
-    af = AF.inchoate_answer(AF.aggravated_felony(af_parts, req.law_as_of), req.inchoate)
-
     # 237(a)(2)(E): crime of domestic violence, stalking, child abuse; protection-order violations.
     dv_own = off.ground("domestic_violence")
     dv = resolve_match(dv_own, facts, off.sources[0]) if dv_own else _dv_from_cov(cov, facts)
@@ -116,23 +127,70 @@ def stage1(req: Request) -> Stage1:
                            ("8 U.S.C. 1227(a)(2)(E)",))
     if P.value("domestic_violence.ground_from", on) is None and e_ground.result != NO:
         e_ground = no("The domestic violence grounds apply only to convictions after 1996-09-30.", ("IIRIRA sec. 350(b)",))
-    e_ground = _inchoate(e_ground, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None, "domestic violence")
+    out = OffenseMatches(
+        cov=cov,
+        cimt=_match(off, "cimt", facts),
+        controlled_substance=_match(off, "controlled_substance", facts),
+        firearm=_match(off, "firearm", facts),
+        af=tuple((cat, resolve_match(m, facts, off.sources[0])) for cat, m in off.aggravated_felony.items()),
+        e_ground=e_ground,
+        trafficking=_match(off, "drug_trafficking", facts),
+        burglary=_match(off, "burglary", facts),
+        sexual=any_of((_match(off, "sexual_abuse", facts).result, _match(off, "sexual_abuse_of_minor", facts).result,
+                       _match(off, "rape", facts).result)),
+        dui=_match(off, "dui", facts),
+        mpu=_match(off, "marijuana_personal_use", facts).result,
+        murder=any_of((_match(off, "murder_or_torture", facts).result, _match(off, "murder", facts).result)),
+        prostitution=_match(off, "prostitution", facts),
+        laken_riley=_match(off, "laken_riley", facts),
+        minor_traffic=_match(off, "minor_traffic", facts).result,
+    )
+    if len(_MATCHES) < _CACHE_LIMIT:
+        _MATCHES[key] = out
+    return out
 
-    trafficking = _match(off, "drug_trafficking", facts)
-    burglary = _match(off, "burglary", facts)
-    sexual = any_of((_match(off, "sexual_abuse", facts).result, _match(off, "sexual_abuse_of_minor", facts).result,
-                     _match(off, "rape", facts).result))
-    dui = _match(off, "dui", facts).result
+
+def stage1(req: Request) -> Stage1:
+    """Stage 1 for one request; memoised on every field it reads (it is a pure function)."""
+    key = (id(req.offense), req.catalog.code, req.subsection, req.inchoate, req.disposition, req.disposition_date,
+           req.offense_date, req.law_as_of, req.custody_days, req.suspended_custody_days, req.loss_usd, req.substance,
+           req.marijuana_grams, req.victim_relationship, req.weapon, req.victim_age, req.offense_level)
+    hit = _STAGE1.get(key)
+    if hit is not None:
+        return hit
+    out = _stage1(req)
+    if len(_STAGE1) < _CACHE_LIMIT:
+        _STAGE1[key] = out
+    return out
+
+
+def _stage1(req: Request) -> Stage1:
+    off, jur = req.offense, req.catalog.jurisdiction
+    on = req.disposition_date
+    conv = conviction_for(req.disposition, jur, on)
+    facts = RecordFacts(on, req.subsection, req.substance, req.weapon, req.victim_relationship, req.victim_age)
+    ps = possible_sentence(jur, off, on, req.inchoate, req.offense_level)
+    term = term_of_imprisonment(req.custody_days, req.suspended_custody_days)
+    om = offense_matches(off, facts)
+
+    cov = om.cov
+    cimt = _inchoate(om.cimt, req.inchoate, "CIMT")
+    cs = _inchoate(om.controlled_substance, req.inchoate, "controlled substance")
+    firearm = _inchoate(om.firearm, req.inchoate, "firearm")
+    threshold = {"term_days": term, "loss_usd": req.loss_usd, "possible_max_days": ps.max_days,
+                 "possible_max_known": ps.known, "law_as_of": req.law_as_of}
+    af_parts = [AF.subparagraph_answer("crime_of_violence", cov, **threshold)]
+    af_parts.extend(AF.subparagraph_answer(cat, m, **threshold) for cat, m in om.af)
+    af = AF.inchoate_answer(AF.aggravated_felony(af_parts, req.law_as_of), req.inchoate)
+    e_ground = _inchoate(om.e_ground, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None, "domestic violence")
+    sexual = om.sexual
     daca_sig = combine_any(
-        [a for a in (e_ground, burglary, firearm, trafficking, _match(off, "dui", facts),
+        [a for a in (e_ground, om.burglary, firearm, om.trafficking, om.dui,
                      Answer(sexual, "Sexual abuse or exploitation.", (), ("sexual abuse element",) if sexual == DEPENDS else (), ()))
          if a.result != NO],
         "Not of a kind that makes a misdemeanor significant.",
         ("8 CFR 236.22(b)(6)",),
     )
-    mpu = _match(off, "marijuana_personal_use", facts).result
-    murder = any_of((_match(off, "murder_or_torture", facts).result, _match(off, "murder", facts).result))
-
     findings = RecordFindings(
         disposition=req.disposition,
         disposition_date=req.disposition_date,
@@ -151,15 +209,15 @@ def stage1(req: Request) -> Stage1:
         firearm=gate(conv, firearm),
         domestic_violence=gate(conv, e_ground),
         crime_of_violence=gate(conv, cov),
-        marijuana_personal_use=mpu,
+        marijuana_personal_use=om.mpu,
         marijuana_grams=req.marijuana_grams,
-        drug_trafficking=trafficking,
-        prostitution=_match(off, "prostitution", facts),
-        laken_riley=_match(off, "laken_riley", facts),
+        drug_trafficking=om.trafficking,
+        prostitution=om.prostitution,
+        laken_riley=om.laken_riley,
         daca_significant=daca_sig,
-        minor_traffic=_match(off, "minor_traffic", facts).result,
-        dui=dui,
-        murder=murder,
+        minor_traffic=om.minor_traffic,
+        dui=om.dui.result,
+        murder=om.murder,
     )
     return Stage1(findings, ps.offense_class, ps.sources)
 
@@ -177,8 +235,29 @@ def _dv_from_cov(cov: Answer, facts: RecordFacts) -> Answer:
                   (), (*cov.depends_on, *rel.depends_on), (*cov.sources, *rel.sources))
 
 
+_STAGE2: dict[tuple[RecordFindings, Priors, dt.date | None], dict[str, Answer]] = {}
+
+
 def consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dict[str, Answer]:
-    """Stage 2: findings that depend on other records, and every consequence."""
+    """Stage 2: findings that depend on other records, and every consequence (memoised: pure)."""
+    key = (r, p, admission)
+    hit = _STAGE2.get(key)
+    if hit is not None:
+        return hit
+    out = _consequences(r, p, admission)
+    if len(_STAGE2) < _CACHE_LIMIT:
+        _STAGE2[key] = out
+    return out
+
+
+def clear_caches() -> None:
+    """Forget memoised results (for cold-path benchmarks and tests)."""
+    _MATCHES.clear()
+    _STAGE1.clear()
+    _STAGE2.clear()
+
+
+def _consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dict[str, Answer]:
     petty = inadmissibility.petty_offense_exception(r, p)
     inadm = inadmissibility.inadmissible(r, p, petty)
     deport, deport_parts = deportability.deportable(r, p, admission)

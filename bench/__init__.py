@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): ratios and latencies measured in one run, not in tests."""
