@@ -177,10 +177,12 @@ def _stage1(req: Request) -> Stage1:
     cimt = _inchoate(om.cimt, req.inchoate, "CIMT")
     cs = _inchoate(om.controlled_substance, req.inchoate, "controlled substance")
     firearm = _inchoate(om.firearm, req.inchoate, "firearm")
-    threshold = {"term_days": term, "loss_usd": req.loss_usd, "possible_max_days": ps.max_days,
-                 "possible_max_known": ps.known, "law_as_of": req.law_as_of}
-    af_parts = [AF.subparagraph_answer("crime_of_violence", cov, **threshold)]
-    af_parts.extend(AF.subparagraph_answer(cat, m, **threshold) for cat, m in om.af)
+    def sub(cat: str, m: Answer) -> Answer:
+        return AF.subparagraph_answer(cat, m, term_days=term, loss_usd=req.loss_usd, possible_max_days=ps.max_days,
+                                      possible_max_known=ps.known, law_as_of=req.law_as_of)
+
+    af_parts = [sub("crime_of_violence", cov)]
+    af_parts.extend(sub(cat, m) for cat, m in om.af)
     af = AF.inchoate_answer(AF.aggravated_felony(af_parts, req.law_as_of), req.inchoate)
     e_ground = _inchoate(om.e_ground, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None, "domestic violence")
     sexual = om.sexual
