@@ -1,0 +1,1 @@
+"""Documents the office files: sentence-justification memos (``memo``), audit and transparency reports."""
