@@ -20,7 +20,7 @@ analyze_cmd.register(app)
 app.add_typer(catalog_app, name="catalog")
 
 # Further command groups register themselves from their own modules: iiu.cli.<name>.register(app).
-for _name in ("policy_cmd", "bulk_cmd", "memo_cmd", "web_cmd"):
+for _name in ("policy_cmd", "bulk_cmd", "memo_cmd", "web_cmd", "run_cmd"):
     try:
         _mod = importlib.import_module(f"iiu.cli.{_name}")
     except ModuleNotFoundError as _e:
