@@ -90,7 +90,8 @@ def possible_sentence(jur: Jurisdiction, off: Offense, on: dt.date, inchoate: st
         days = days // 2
     known = not (off.wobbler and level is None)
     if not known:
-        return PossibleSentence(days, False, cls, DEPENDS, DEPENDS, (*srcs, "Cal. Penal Code 17(b)"))
+        # The record must say whether the conviction is a felony or a misdemeanor (e.g. Cal. Penal Code 17(b)).
+        return PossibleSentence(days, False, cls, DEPENDS, DEPENDS, tuple(srcs))
     felony_t: Tri = YES if (days is None or days > 365) else NO
     misd: Tri = YES if (days is not None and 5 < days <= 365) else NO
     return PossibleSentence(days, True, cls, felony_t, misd, srcs)
