@@ -96,6 +96,7 @@ DISPOSITION_WORDS = {
     "juvenile_adjudication": "juvenile adjudication", "vacated_legal_defect": "conviction vacated for a legal defect",
     "vacated_other": "conviction vacated for another reason", "charged": "pending charge",
 }
+SOURCES_PER_ROW = 3
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "depends": "Depends"}
 
 # Merge fields whose value is a table or a list when their placeholder stands alone in a paragraph.
@@ -272,12 +273,12 @@ def _finding_rows(report: dict[str, Any]) -> list[dict[str, str]]:
         "name": "Conviction (INA 101(a)(48)(A))",
         "answer": _answer_text(report["conviction_detail"]),
         "why": report["conviction_detail"].get("why", ""),
-        "sources": "; ".join(report["conviction_detail"].get("sources", [])[:3]),
+        "sources": "; ".join(report["conviction_detail"].get("sources", [])[:SOURCES_PER_ROW]),
     }]
     for key, name in FINDING_NAMES.items():
         a = report["findings"][key]
         rows.append({"name": name, "answer": _answer_text(a), "why": a.get("why", ""),
-                     "sources": "; ".join(a.get("sources", [])[:3])})
+                     "sources": "; ".join(a.get("sources", [])[:SOURCES_PER_ROW])})
     return rows
 
 
@@ -416,6 +417,9 @@ def memo_context(
         defense_departs = "Not applicable."
 
     sources = _sources(report)
+    in_table = {x for a in (report["conviction_detail"], *(report["findings"][k] for k in FINDING_NAMES))
+                for x in a.get("sources", [])[:SOURCES_PER_ROW]}
+    other_sources = [x for x in sources if x not in in_table]
     warnings = list(report.get("warnings") or [])
     ctx: dict[str, Any] = {
         "office": office or DEFAULT_OFFICE,
@@ -447,7 +451,7 @@ def memo_context(
         "profiles_table": "; ".join(f"{r['profile']}: {r['text']}" for r in _profile_rows(report)),
         "alternatives_table": "; ".join(f"{r['n']}. {r['summary']}" for r in alt_rows) or "none",
         "defense_differences": "; ".join(defense_rows) or "none",
-        "sources_list": "; ".join(sources),
+        "sources_list": "; ".join(other_sources),
         "warnings_list": "; ".join(warnings) or "none",
         # Structured data for templates (Jinja2 loops, DOCX tables).
         "findings": _finding_rows(report),
@@ -456,6 +460,7 @@ def memo_context(
         "defense": defense,
         "defense_rows": defense_rows,
         "sources": sources,
+        "other_sources": other_sources,
         "warnings": warnings,
         "chosen_alternative": chosen,
         "report": report,
@@ -533,6 +538,7 @@ def default_docx_template() -> bytes:
     doc.add_paragraph("Prepared by: {{ prepared_by }}    Signature: ______________________________")
 
     doc.add_heading("Sources", level=2)
+    doc.add_paragraph("The findings' sources are in the table above. The offense, sentence and consequences rest on:")
     doc.add_paragraph("{{ sources_list }}")
     buf = io.BytesIO()
     doc.save(buf)
@@ -670,7 +676,7 @@ def _fill_block(p: Any, name: str, ctx: dict[str, Any]) -> None:
     elif name == "defense_differences":
         _block_list(p, ctx["defense_rows"])
     elif name == "sources_list":
-        _block_list(p, ["; ".join(ctx["sources"])], size=7.5)
+        _block_list(p, ["; ".join(ctx["other_sources"])], size=7.5)
     elif name == "warnings_list":
         _block_list(p, ctx["warnings"] or ["none"])
 
