@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
-from iiu.law.answer import Answer, combine_any, depends, gate, no
+from iiu.law.answer import Answer, Step, combine_any, depends, gate, no
 from iiu.law.federal import aggravated_felony as AF
 from iiu.law.federal import deportability, detention, inadmissibility, relief
 from iiu.law.federal import parameters as P
@@ -36,16 +36,32 @@ def conviction_for(disposition: str, jur: Jurisdiction, on: dt.date) -> Answer:
         in_force = (rule.effective_from is None or rule.effective_from <= on) and (rule.effective_to is None or on <= rule.effective_to)
         if in_force:
             base = federal_conviction(disposition)
+            step = Step("INA 101(a)(48)(A) conviction", f"{disposition} in {jur.code}: {rule.name or disposition} (state rule)")
             return Answer(rule.conviction, rule.why or base.why, (), ("the state disposition's terms",) if rule.conviction == DEPENDS else (),
-                          (*rule.sources, *base.sources))
-    return federal_conviction(disposition)
+                          (*rule.sources, *base.sources), (step,))
+    base = federal_conviction(disposition)
+    return Answer(base.result, base.why, base.grounds, base.depends_on, base.sources,
+                  (Step("INA 101(a)(48)(A) conviction", f"{disposition} (federal rule for this kind of disposition)"),))
+
+
+def _facts_label(facts: RecordFacts) -> str:
+    shown = [f"{k}={v}" for k, v in (("subsection", facts.subsection), ("substance", facts.substance), ("weapon", facts.weapon),
+                                     ("victim_relationship", facts.victim_relationship), ("victim_age", facts.victim_age)) if v]
+    return "record establishes " + (", ".join(shown) if shown else "no divisible part") + f"; conviction date {facts.on.isoformat()}"
+
+
+def _with_step(a: Answer, off: Offense, name: str, facts: RecordFacts) -> Answer:
+    step = Step(f"categorical approach: {off.citation} against the generic '{name}' (INA 101(a)(43))", _facts_label(facts))
+    return Answer(a.result, a.why, a.grounds, a.depends_on, a.sources, (step,))
 
 
 def _match(off: Offense, name: str, facts: RecordFacts) -> Answer:
     m = off.ground(name)
+    step = Step(f"categorical approach: {off.citation} against the generic '{name}'", _facts_label(facts))
     if m is None:
-        return no(f"The elements of {off.citation} do not include this ground.", tuple(off.sources))
-    return resolve_match(m, facts, off.sources[0])
+        return no(f"The elements of {off.citation} do not include this ground.", tuple(off.sources), (step,))
+    a = resolve_match(m, facts, off.sources[0])
+    return Answer(a.result, a.why, a.grounds, a.depends_on, a.sources, (step,))
 
 
 def _relationship(rel: str | None) -> Answer:
@@ -132,7 +148,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         cimt=_match(off, "cimt", facts),
         controlled_substance=_match(off, "controlled_substance", facts),
         firearm=_match(off, "firearm", facts),
-        af=tuple((cat, resolve_match(m, facts, off.sources[0])) for cat, m in off.aggravated_felony.items()),
+        af=tuple((cat, _with_step(resolve_match(m, facts, off.sources[0]), off, cat, facts)) for cat, m in off.aggravated_felony.items()),
         e_ground=e_ground,
         trafficking=_match(off, "drug_trafficking", facts),
         burglary=_match(off, "burglary", facts),

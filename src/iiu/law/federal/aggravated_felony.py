@@ -151,9 +151,9 @@ def subparagraph_answer(
             (ground,),
             _uniq((*threshold_result.depends_on, *match.depends_on)),
             _uniq((*srcs, *threshold_result.sources)),
-            tuple(steps),
+            match.trace + tuple(steps),
         )
-    return Answer(match.result, match.why or f"Matches (43)({sub.letter}).", (ground,), match.depends_on, srcs, tuple(steps))
+    return Answer(match.result, match.why or f"Matches (43)({sub.letter}).", (ground,), match.depends_on, srcs, match.trace + tuple(steps))
 
 
 def inchoate_answer(answer: Answer, inchoate: str | None) -> Answer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from iiu.law.answer import Answer, combine_any, depends, no, yes
+from iiu.law.answer import Answer, Step, combine_any, depends, no, yes
 from iiu.law.federal import parameters as P
 from iiu.law.federal.record import Priors, RecordFindings
 from iiu.law.tri import DEPENDS, NO, YES, all_of
@@ -55,16 +55,19 @@ def cimt_within_five_years(r: RecordFindings, admission: dt.date | None) -> Answ
     clock = within_years_of_admission(admission, r.offense_date, years)
     result = all_of((r.cimt.result, sentence, clock.result))
     ground = ("INA 237(a)(2)(A)(i) CIMT within five years of admission",)
+    step = (Step("INA 237(a)(2)(A)(i)", f"maximum at conviction {r.possible_max_days} days; offense {r.offense_date}; admission {admission}",
+                 (P.used("cimt.deportability_possible_sentence_days", r.law_as_of), P.used("cimt.deportability_years_after_admission", r.law_as_of))),)
     if result == YES:
-        return yes("A CIMT committed within five years of admission, punishable by a year or more.", src, ground)
+        return yes("A CIMT committed within five years of admission, punishable by a year or more.", src, ground, step)
     if result == NO:
-        return no(clock.why, (*src, *clock.sources))
+        return no(clock.why, (*src, *clock.sources), step)
     deps = (*r.cimt.depends_on, *(("offense_level",) if sentence == DEPENDS else ()), *clock.depends_on)
     return depends(
         "A CIMT punishable by a year or more makes a person deportable if committed within five years of admission.",
         deps,
         (*src, *clock.sources),
         ground,
+        step,
     )
 
 

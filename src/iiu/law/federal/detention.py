@@ -3,7 +3,7 @@ Laken Riley Act, Pub. L. 119-1 (2025-01-29)."""
 
 from __future__ import annotations
 
-from iiu.law.answer import Answer, combine_any, depends, no
+from iiu.law.answer import Answer, Step, combine_any, depends, no
 from iiu.law.federal import parameters as P
 from iiu.law.federal.conviction import ARRESTED_OR_CHARGED
 from iiu.law.federal.record import RecordFindings
@@ -31,6 +31,7 @@ def laken_riley(r: RecordFindings) -> Answer:
         deps,
         (*src, *r.laken_riley.sources),
         ("INA 236(c)(1)(E) (Laken Riley Act)",),
+        (Step("INA 236(c)(1)(E)", f"disposition {r.disposition}", (P.used("detention.laken_riley_from", r.law_as_of),)),),
     )
 
 

@@ -3,7 +3,7 @@ and the petty offense exception, 212(a)(2)(A)(ii)(II)."""
 
 from __future__ import annotations
 
-from iiu.law.answer import Answer, combine_any, depends, gate, no, yes
+from iiu.law.answer import Answer, Step, combine_any, depends, gate, no, yes
 from iiu.law.federal import parameters as P
 from iiu.law.federal.record import Priors, RecordFindings
 from iiu.law.tri import DEPENDS, NO, YES, all_of
@@ -35,20 +35,24 @@ def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
     if only_one == NO:
         why_parts.append("the person has another CIMT")
     sources = ("8 U.S.C. 1182(a)(2)(A)(ii)(II)", "8 U.S.C. 1101(a)(48)(B)")
+    step = (Step("INA 212(a)(2)(A)(ii)(II) petty offense exception",
+                 f"maximum {r.possible_max_days} days at conviction; term {r.term_days} days; other CIMTs {p.cimt_yes}+{p.cimt_maybe} possible",
+                 (P.used("petty_offense.max_possible_days", r.law_as_of), P.used("petty_offense.max_imposed_days", r.law_as_of))),)
     if result == YES:
         return yes(
             "A first CIMT punishable by one year or less with a sentence of six months or less is excepted "
             "(this presumes no other CIMT than those in the history given).",
             sources,
+            trace=step,
         )
     if result == NO:
-        return no("The petty offense exception does not apply: " + "; ".join(why_parts) + ".", sources)
+        return no("The petty offense exception does not apply: " + "; ".join(why_parts) + ".", sources, step)
     deps: list[str] = []
     if max_ok == DEPENDS:
         deps.append("offense_level")
     if only_one == DEPENDS:
         deps.append("whether an earlier offense is a CIMT")
-    return depends("The petty offense exception turns on facts the request leaves open.", deps, sources)
+    return depends("The petty offense exception turns on facts the request leaves open.", deps, sources, trace=step)
 
 
 def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
