@@ -298,3 +298,26 @@ def test_memos_for_other_cases_fit_two_pages(req: dict[str, Any], tmp_path: Path
     text = docx_text(tmp_path / "m.docx")
     for s in SECTIONS:
         assert s in text
+
+
+def test_a_case_with_one_charge_is_accepted_and_more_are_refused(tmp_path: Path) -> None:
+    charge = {k: v for k, v in THEFT.items() if k not in ("jurisdiction", "defense_proposal", "memo", "case_id")}
+    case = {"jurisdiction": "NY", "stage": "sentencing", "charges": [charge],
+            "defense_proposal": THEFT["defense_proposal"], "case_id": "IND-2024-0117"}
+    r = memo(tmp_path, case, "case.docx")
+    assert r.exit_code == 0, r.output
+    assert "DEPARTS" in docx_text(tmp_path / "case.docx")
+    e = error(memo(tmp_path, {**case, "charges": [charge, charge]}, "two.docx"))
+    assert e["field"] == "charges"
+
+
+def test_non_conviction_dispositions_share_one_row() -> None:
+    """Pre-plea diversion, ACD and dismissal have the same effect here; the memo lists them once, numbered as
+    the engine numbers them, so the memo stays short."""
+    ctx = memo_context(THEFT)
+    engine_alts = ctx["report"]["alternatives"] if not ctx["chosen_alternative"] else []
+    disp = [i for i, a in enumerate(engine_alts, 1) if "disposition" in a["change"]]
+    rows = [r for r in ctx["alternatives"] if r["summary"].startswith("Disposition: any of")]
+    assert len(disp) >= 2 and len(rows) == 1
+    assert rows[0]["n"] == ", ".join(str(i) for i in disp)
+    assert "no conviction" in rows[0]["removes"]

@@ -215,6 +215,14 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def immigration_summary(report: dict[str, Any]) -> str:
     conv = report["conviction"]
     parts: list[str] = []
@@ -225,27 +233,25 @@ def immigration_summary(report: dict[str, Any]) -> str:
     else:
         parts.append("Whether this disposition is a conviction for immigration purposes depends on "
                      + (_depends_words(report["conviction_detail"].get("depends_on") or []) or "its terms") + ".")
-    found = []
-    for key in FINDING_NAMES:
-        if key == "petty_offense_exception":
-            continue
-        a = report["findings"][key]
-        if a["result"] == "yes":
-            found.append(f"it is {_a(SHORT_NAMES[key])}")
-        elif a["result"] == "depends":
-            found.append(f"whether it is {_a(SHORT_NAMES[key])} depends on {_depends_words(a.get('depends_on') or []) or 'facts not stated'}")
-    if found:
-        parts.append("Under federal immigration law " + "; ".join(found) + ".")
+    yes_f = [SHORT_NAMES[k] for k in FINDING_NAMES
+             if k != "petty_offense_exception" and report["findings"][k]["result"] == "yes"]
+    dep_f = [SHORT_NAMES[k] for k in FINDING_NAMES
+             if k != "petty_offense_exception" and report["findings"][k]["result"] == "depends"]
+    if yes_f:
+        parts.append("Under federal immigration law it is " + _and([_a(x) for x in yes_f]) + ".")
+    if dep_f:
+        parts.append(("It may also be " if yes_f else "It may be ") + _or([_a(x) for x in dep_f])
+                     + ", depending on facts the table below names.")
     if report["findings"]["petty_offense_exception"]["result"] == "yes" and report["findings"]["cimt"]["result"] != "no":
         parts.append("The petty offense exception applies, so a single moral-turpitude offense of this kind does not by "
                      "itself make a person inadmissible.")
     cons = report["consequences"]
     yes = [CONSEQUENCE_WORDS[k] for k, v in cons.items() if v["result"] == "yes" and k in CONSEQUENCE_WORDS]
-    dep = [CONSEQUENCE_WORDS[k] for k, v in cons.items() if v["result"] == "depends" and k in CONSEQUENCE_WORDS]
+    dep = [k for k, v in cons.items() if v["result"] == "depends" and k in CONSEQUENCE_WORDS]
     if yes:
         parts.append("A person in the affected status " + "; ".join(yes) + ".")
     if dep:
-        parts.append("Depending on facts the record may or may not establish, the person " + "; ".join(dep) + ".")
+        parts.append(("Other consequences" if yes else "Consequences") + " depend on facts: see the table by status profile.")
     if not yes and not dep:
         parts.append("No immigration consequence was found for any status profile.")
     return " ".join(parts)
@@ -285,6 +291,55 @@ def _finding_rows(report: dict[str, Any]) -> list[dict[str, str]]:
 # --- the context ---------------------------------------------------------------------------------
 
 
+def _group_dispositions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row for the non-conviction dispositions that have the same effect (diversion, ACD, dismissal)."""
+    out: list[dict[str, Any]] = []
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    for r in rows:
+        group = r.pop("_group")
+        if group is None:
+            out.append(r)
+            continue
+        key = (r["removes"], r["reduces"], r["adds"], r["severity"], r["cost"])
+        g = groups.get(key)
+        name = r["summary"]
+        if name.startswith("Disposition: ") and " — " in name:
+            name = name[len("Disposition: "):name.index(" — ")]
+        if g is None:
+            g = {**r, "names": [f"({r['n']}) {name}"], "ns": [r["n"]], "tail": r["summary"].partition(" — ")[2]}
+            groups[key] = g
+            out.append(g)
+        else:
+            g["names"].append(f"({r['n']}) {name}")
+            g["ns"].append(r["n"])
+            g["chosen"] = g["chosen"] or r["chosen"]
+            if r["chosen"]:
+                g["decision"] = f"Chosen: {r['n']}"
+    for g in groups.values():
+        names, ns, tail = g.pop("names"), g.pop("ns"), g.pop("tail")
+        if len(ns) > 1:
+            g["n"] = ", ".join(ns)
+            g["summary"] = "Disposition: any of " + "; ".join(names) + (f" — {tail}" if tail else ".")
+    return out
+
+
+def _one_charge(request: dict[str, Any]) -> dict[str, Any]:
+    """A case (DESIGN §5.4: ``{"jurisdiction", "stage", "charges", "defense_proposal"}``) with one charge is
+    accepted as that charge's request; the memo covers one disposition."""
+    if "charges" not in request or "offense" in request:
+        return request
+    charges = request["charges"]
+    if not isinstance(charges, list) or len(charges) != 1 or not isinstance(charges[0], dict):
+        n = len(charges) if isinstance(charges, list) else 0
+        raise RequestError(f"the memo covers one disposition; the case has {n} charges: write one memo per charge "
+                           "(pass the charge's request)", "charges")
+    out = dict(charges[0])
+    for key in ("jurisdiction", "defense_proposal", "memo", "case_id"):
+        if key in request and key not in out:
+            out[key] = request[key]
+    return out
+
+
 def _memo_block(request: dict[str, Any]) -> dict[str, Any]:
     m = request.get("memo") or {}
     if not isinstance(m, dict):
@@ -315,6 +370,7 @@ def memo_context(
     if cost_per_day is not None and (cost_per_day < 0 or cost_per_day != cost_per_day):
         raise RequestError("cost per day must be a non-negative number", "cost_per_day")
     today = today or dt.date.today()
+    request = _one_charge(request)
     memo = _memo_block(request)
     engine_request = {k: v for k, v in request.items() if k != "memo"}
     first = analyze(engine_request, today=today, trace=False)
@@ -364,7 +420,9 @@ def memo_context(
             "reduces": _names(alt.get("reduces") or []) if alt.get("reduces") else "",
             "adds": _names(alt["adds"]) if alt["adds"] else "nothing", "severity": alt["severity_change"],
             "cost": cost_note, "decision": decision, "chosen": chosen == i,
+            "_group": "disposition" if "disposition" in alt["change"] else None,
         })
+    alt_rows = _group_dispositions(alt_rows)
 
     reason = str(memo.get("reason") or "").strip()
     if chosen is not None:
