@@ -10,7 +10,8 @@ from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
 from iiu.engine.report import render, short
 from iiu.engine.request import Request, parse_request
 from iiu.law.answer import Answer
-from iiu.law.federal.record import Priors
+from iiu.law.federal.record import Priors, RecordFindings
+from iiu.law.tri import DEPENDS, NO
 
 
 def evaluate(req: Request) -> tuple[Stage1, dict[str, Answer]]:
@@ -18,6 +19,47 @@ def evaluate(req: Request) -> tuple[Stage1, dict[str, Answer]]:
     s1 = stage1(req)
     priors = Priors.of(req.offense_date, [stage1(h).findings for h in req.history])
     return s1, consequences(s1.findings, priors, req.admission_date)
+
+
+MERGED_FINDINGS = ("aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence")
+
+
+def _law_date_answer(then: Answer, now: Answer, law_then: dt.date, today: dt.date) -> Answer:
+    return Answer(
+        DEPENDS,
+        f"Under the law in force on {law_then.isoformat()} (the disposition date) this was '{then.result}'; under the law "
+        f"in force today ({today.isoformat()}) it is '{now.result}': {now.why}",
+        now.grounds,
+        (f"which law applies: the law in force on {law_then.isoformat()} or today's ({now.result} under today's law)",
+         *now.depends_on),
+        (*now.sources, *then.sources),
+        now.trace,
+    )
+
+
+def merge_current_law(
+    s1: Stage1, answers: dict[str, Answer], s1_now: Stage1, answers_now: dict[str, Answer], today: dt.date
+) -> tuple[Stage1, dict[str, Answer]]:
+    """Never a false 'no' because of the analysis date: where the law at the disposition date says 'no'
+    but today's law does not, the answer is 'depends' on which law applies (immigration authorities
+    act under the law in force when they act; e.g. INA 236(c)(1)(E) from 2025-01-29)."""
+    r, rn = s1.findings, s1_now.findings
+    changes: dict[str, Answer] = {}
+    for k in MERGED_FINDINGS:
+        a, b = getattr(r, k), getattr(rn, k)
+        if a.result == NO and b.result != NO:
+            changes[k] = _law_date_answer(a, b, r.law_as_of, today)
+    merged = dict(answers)
+    for k, a in answers.items():
+        b = answers_now.get(k)
+        if k == "petty_offense_exception" or b is None:
+            continue
+        if a.result == NO and b.result != NO:
+            merged[k] = _law_date_answer(a, b, r.law_as_of, today)
+    if not changes:
+        return s1, merged
+    findings: RecordFindings = replace(r, **changes)  # type: ignore[arg-type]
+    return replace(s1, findings=findings), merged
 
 
 def as_of(req: Request, on: dt.date) -> Request:
@@ -50,10 +92,13 @@ def analyze(
         then, now = _results(s1, answers), _results(s1n, an)
         changed = {k: {"then": then[k], "today": now[k]} for k in then if then[k] != now[k]}
         if changed:
+            s1, answers = merge_current_law(s1, answers, s1n, an, today)
+            report = render(req, s1, answers, with_trace=trace)
             report["under_current_law"] = {"law_as_of": today.isoformat(), "changed": changed, **short(s1n, an)}
             report["warnings"].append(
                 "The law in force today gives different answers for: " + ", ".join(sorted(changed))
-                + " (see under_current_law)."
+                + " (see under_current_law); where the law at the disposition date said 'no', the answer is 'depends' "
+                "on which law applies."
             )
     if alternatives:
         from iiu.engine.alternatives import find_alternatives
