@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from iiu.policy.schema import ACTIONS, STAGES, CitationRef, Policy
 
@@ -327,7 +327,7 @@ def _all_ids(p: Policy) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(obj, tuple):
             for i, x in enumerate(obj):
                 yield from walk(x, path + (i,))
-        elif hasattr(obj, "model_fields"):
+        elif isinstance(obj, BaseModel):
             ident = getattr(obj, "id", None)
             if isinstance(ident, str):
                 yield path, ident
