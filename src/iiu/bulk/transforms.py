@@ -1,0 +1,204 @@
+"""Named value transforms a mapping file may call (no code is read from mapping files).
+
+Each transform takes the values of the mapping step's ``from`` columns (``None`` when the
+column is empty or absent from the file) and returns one value per ``to`` column, or raises
+``MappingError`` with the reason the row is rejected. Transforms are applied once per
+distinct combination of their inputs, so they may be plain Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+class MappingError(ValueError):
+    """This row cannot be mapped; the message is the rejection reason."""
+
+
+Transform = Callable[..., tuple[Any, ...]]
+TRANSFORMS: dict[str, Transform] = {}
+
+
+def transform(name: str) -> Callable[[Transform], Transform]:
+    def deco(f: Transform) -> Transform:
+        TRANSFORMS[name] = f
+        return f
+
+    return deco
+
+
+def _norm(v: Any) -> str:
+    return re.sub(r"\s+", " ", str(v or "")).strip().lower()
+
+
+# --- Illinois statutes ----------------------------------------------------------------------
+
+
+@transform("il_statute")
+def il_statute(chapter: Any, act: Any, section: Any) -> tuple[Any, ...]:
+    """Chapter/act/section -> (citation, inchoate); attempts ``8-4(570/402(c))`` unwrapped."""
+    if not chapter or not section:
+        raise MappingError("missing field offense: the statute's chapter or section is empty")
+    try:
+        from iiu.law.il_citations import il_citation
+    except ImportError:  # pragma: no cover - the module ships with the IL catalog
+        il_citation = None
+    if il_citation is not None:
+        citation, inchoate = il_citation(str(chapter), str(act or ""), str(section))
+        return citation, inchoate
+    return f"{str(chapter).strip()} ILCS {str(act or '').strip()}/{str(section).strip()}", None
+
+
+@transform("il_offense_level")
+def il_offense_level(cls: Any) -> tuple[Any, ...]:
+    """The Illinois class charged -> felony / misdemeanor (read by the engine for wobblers only)."""
+    c = _norm(cls).upper()
+    if c in ("X", "1", "2", "3", "4", "M"):
+        return ("felony",)
+    if c in ("A", "B", "C"):
+        return ("misdemeanor",)
+    return (None,)
+
+
+# --- Cook County dispositions and sentences ---------------------------------------------------
+
+_GUILTY_PLEA = {"plea of guilty", "plea of guilty - amended charge", "plea of guilty - lesser included",
+                "plea of guilty but mentally ill"}
+_GUILTY_TRIAL = {"finding guilty", "verdict guilty", "finding guilty - lesser included", "finding guilty but mentally ill",
+                 "verdict guilty - lesser included", "finding guilty - amended charge"}
+_ACQUITTED = {"fng", "verdict-not guilty", "verdict not guilty", "fng reason insanity", "finding not guilty",
+              "not guilty by reason of insanity"}
+_DISMISSED = {"nolle prosecution", "nolle prosequi", "fnpc", "case dismissed", "sol", "dismissed",
+              "death suggested-cause abated", "dismiss", "stricken off-leave to reinstate", "soli"}
+_PENDING = {"bfw", "transferred - misd crt", "mistrial declared", "transferred - felony crt", "bond forfeiture warrant"}
+_DECLINED = {"charge rejected"}
+_SUPERSEDED = {"superseded by indictment", "charge vacated", "charge reduced"}
+# Illinois dispositions that begin with a plea or a finding of guilt and end in a dismissal or
+# discharge under state law: a conviction under INA 101(a)(48)(A) (see the IL catalog's notes).
+_DEFERRED = {"supervision", "court supervision", "2nd chance probation", "second chance probation", "710/410 probation",
+             "410 probation", "tasc probation", "tasc", "drug school"}
+# Completed programs behind a nolle prosequi: pre-plea (no plea, no conviction) or post-plea.
+_PRE_PLEA_PROGRAMS = {"ddpp graduate", "deferred prosecution program completed", "dgs graduation"}
+_POST_PLEA_PROGRAMS = {"drug court graduate", "mental health graduate", "veterans court graduate"}
+
+
+@transform("cook_disposition")
+def cook_disposition(disposition: Any, reason: Any, sentence_type: Any, commitment_type: Any) -> tuple[Any, ...]:
+    d, r = _norm(disposition), _norm(reason)
+    st, ct = _norm(sentence_type), _norm(commitment_type)
+    if not d:
+        raise MappingError("missing field disposition: charge_disposition is empty")
+    if d in _GUILTY_PLEA or d in _GUILTY_TRIAL:
+        if not st and not ct:
+            raise MappingError(
+                f"conviction without a sentence ({disposition!r}): the term of imprisonment decides several "
+                "grounds, so a conviction is audited from the sentencing export, not the dispositions export"
+            )
+        if st in _DEFERRED or ct in _DEFERRED:
+            return ("deferred_adjudication",)
+        return ("guilty_plea" if d in _GUILTY_PLEA else "trial_conviction",)
+    if d in _ACQUITTED:
+        return ("acquitted",)
+    if d in _DISMISSED:
+        if r in _PRE_PLEA_PROGRAMS:
+            return ("pre_plea_diversion",)
+        if r in _POST_PLEA_PROGRAMS:
+            return ("deferred_adjudication",)
+        return ("dismissed",)
+    if d in _DECLINED:
+        return ("declined",)
+    if d in _PENDING:
+        return ("charged",)
+    if d in _SUPERSEDED:
+        raise MappingError(f"not a final disposition ({disposition!r}): the charge continues in another charge or case")
+    raise MappingError(f"unknown disposition {disposition!r}")
+
+
+_CUSTODY = {"illinois department of corrections", "cook county department of corrections", "juvenile idoc",
+            "cook county impact incarceration program", "cook county boot camp", "prison", "jail",
+            "periodic imprisonment", "home confinement"}
+_NO_TERM = {"supervision", "court supervision", "conditional discharge", "probation", "2nd chance probation",
+            "probation terminated unsatisfactorily", "probation terminated instanter", "probation terminated satisfactorily",
+            "conditional release", "fine", "restitution", "costs"}
+
+
+def _number(term: Any) -> Decimal:
+    try:
+        n = Decimal(str(term).strip())
+    except (InvalidOperation, ValueError):
+        raise MappingError(f"sentence term {term!r} is not a number") from None
+    if n < 0:
+        raise MappingError(f"sentence term {term!r} cannot be negative")
+    return n
+
+
+def term_days(term: Any, unit: Any) -> int | None:
+    """A Cook County term in days; None for a fine (no custody). Years are 365 days; a whole
+    number of years written in months too (12 months = 365 days); other months 30 days (6
+    months = 180 days, the petty offense line)."""
+    u = _norm(unit)
+    if u in ("dollars", "dollar"):
+        return None
+    if u in ("natural life", "life"):
+        return 365 * 100
+    n = _number(term)
+    if u in ("year(s)", "years", "year", "yrs"):
+        return int(n * 365)
+    if u in ("months", "month", "month(s)"):
+        if n % 12 == 0:
+            return int(n / 12 * 365)
+        return int(n * 30)
+    if u in ("weeks", "week", "week(s)"):
+        return int(n * 7)
+    if u in ("days", "day", "day(s)"):
+        return int(n)
+    if u in ("hours", "hour", "hour(s)"):
+        return 1 if n > 0 else 0
+    raise MappingError(f"sentence length {term!r} {unit!r} cannot be read as days")
+
+
+@transform("cook_sentence")
+def cook_sentence(sentence_type: Any, commitment_type: Any, term: Any, unit: Any) -> tuple[Any, ...]:
+    """(custody_days, suspended_custody_days, probation_days). Jail or prison in either column is
+    custody (a term of imprisonment, INA 101(a)(48)(B)); anything else with a term is probation or
+    supervision. No sentence columns (the dispositions export): all None."""
+    st, ct = _norm(sentence_type), _norm(commitment_type)
+    if not st and not ct and term is None and unit is None:
+        return (None, None, None)
+    custody = st in _CUSTODY or ct in _CUSTODY
+    if term is None and unit is None:
+        if custody:
+            raise MappingError(f"custody sentence ({sentence_type!r}) without a length")
+        return (0, 0, 0)
+    u = _norm(unit)
+    if u == "term":
+        raise MappingError(f"sentence length given as {term!r} 'Term' ({sentence_type!r}), not in days")
+    days = term_days(term, unit)
+    if days is None:  # a fine
+        return (0, 0, 0)
+    if custody:
+        return (days, 0, 0)
+    return (0, 0, days)
+
+
+@transform("cook_race")
+def cook_race(race: Any) -> tuple[Any, ...]:
+    """'White [Hispanic or Latino]' -> ('White', 'Hispanic or Latino'); 'HISPANIC' -> (None, 'Hispanic or Latino')."""
+    s = str(race or "").strip()
+    if not s or s.lower() in ("unknown", "null"):
+        return (None, None)
+    m = re.match(r"^(.*?)\s*\[(.*)\]\s*$", s)
+    if m:
+        base, eth = m.group(1).strip(), m.group(2).strip()
+        return (base or None, "Hispanic or Latino" if "hispanic" in eth.lower() else eth)
+    if s.lower() in ("hispanic", "latino", "hispanic or latino"):
+        return (None, "Hispanic or Latino")
+    return (s, None)
+
+
+@transform("upper")
+def upper(v: Any) -> tuple[Any, ...]:
+    return (str(v).upper() if v is not None else None,)
