@@ -100,14 +100,17 @@ def possible_sentence(jur: Jurisdiction, off: Offense, on: dt.date, inchoate: st
 def check_sentence(req: Request, path: str = "") -> None:
     """A sentence above the maximum in force on the disposition date is impossible: an error."""
     off, jur = req.offense, req.catalog.jurisdiction
-    ps = possible_sentence(jur, off, req.disposition_date, None, req.offense_level if off.wobbler else None)
+    # An attempt is checked against the attempt's own maximum where the state's rule gives one
+    # (Cal. Penal Code 664: half; N.Y. Penal Law 110.05: one class lower).
+    ps = possible_sentence(jur, off, req.disposition_date, req.inchoate, req.offense_level if off.wobbler else None)
     if ps.max_days is None:
         return
     term = req.custody_days + req.suspended_custody_days
     if term > ps.max_days:
         field = "sentence.custody_days" if req.custody_days > ps.max_days or req.suspended_custody_days == 0 else "sentence.suspended_custody_days"
+        what = f"an attempt of {off.citation}" if req.inchoate == "attempt" else off.citation
         raise RequestError(
-            f"a term of {term} days exceeds the maximum of {ps.max_days} days for {off.citation} "
+            f"a term of {term} days exceeds the maximum of {ps.max_days} days for {what} "
             f"({ps.offense_class}) in force on {req.disposition_date.isoformat()}",
             path + field,
         )
