@@ -83,10 +83,8 @@ def _bulk(out: Path, records: int, console: Any) -> None:
 
 
 def _policy(out: Path, console: Any) -> None:
-    try:
-        from iiu.policy import api  # type: ignore[attr-defined]
-    except ImportError:
-        console.print("[dim]policy publishing not installed in this build[/]")
-        return
-    api.publish(None, out / "policy")
+    from iiu.policy import load_policy
+    from iiu.policy.publish import publish
+
+    publish(load_policy(None), out / "policy")
     console.print(f"[bold]Public policy document[/]: {out / 'policy' / 'index.html'}")
