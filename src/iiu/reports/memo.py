@@ -97,6 +97,7 @@ DISPOSITION_WORDS = {
     "vacated_other": "conviction vacated for another reason", "charged": "pending charge",
 }
 SOURCES_PER_ROW = 3
+MAX_PAGES = 2
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "depends": "Depends"}
 
 # Merge fields whose value is a table or a list when their placeholder stands alone in a paragraph.
@@ -521,6 +522,7 @@ def memo_context(
         "other_sources": other_sources,
         "warnings": warnings,
         "chosen_alternative": chosen,
+        "compact": False,
         "report": report,
     }
     return ctx
@@ -802,8 +804,13 @@ def pdf_document(ctx: dict[str, Any], template: str | Path | None = None) -> Any
     from weasyprint import HTML
 
     path = Path(template) if template is not None else DEFAULT_HTML_TEMPLATE
-    html = render_html(ctx, template)
-    return HTML(string=html, base_url=str(path.parent)).render()
+    doc = HTML(string=render_html({**ctx, "compact": False}, template), base_url=str(path.parent)).render()
+    if len(doc.pages) > MAX_PAGES:
+        # A long record (many alternatives, long findings): the template's compact layout, if it has one.
+        tight = HTML(string=render_html({**ctx, "compact": True}, template), base_url=str(path.parent)).render()
+        if len(tight.pages) < len(doc.pages):
+            return tight
+    return doc
 
 
 def document_text(document: Any) -> str:
