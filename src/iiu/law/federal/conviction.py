@@ -7,7 +7,7 @@ sufficient for guilt, and (ii) some punishment, penalty or restraint on liberty 
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from iiu.law.answer import Answer, depends, no, yes
 
@@ -29,23 +29,7 @@ Disposition = Literal[
     "charged",
 ]
 
-DISPOSITIONS: Final[tuple[str, ...]] = (
-    "guilty_plea",
-    "nolo_contendere_plea",
-    "alford_plea",
-    "trial_conviction",
-    "deferred_adjudication",
-    "pre_plea_diversion",
-    "acd",
-    "dismissed",
-    "acquitted",
-    "declined",
-    "youthful_offender",
-    "juvenile_adjudication",
-    "vacated_legal_defect",
-    "vacated_other",
-    "charged",
-)
+DISPOSITIONS: Final[tuple[str, ...]] = get_args(Disposition)
 
 # Dispositions in which the person was arrested or charged (for INA 236(c)(1)(E)).
 ARRESTED_OR_CHARGED: Final[frozenset[str]] = frozenset(DISPOSITIONS) - {"declined"}
