@@ -1,0 +1,100 @@
+"""Unit tests of the law layer's building blocks, each naming the rule it implements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from iiu.law.federal import parameters as P
+from iiu.law.federal.categorical import RecordFacts, resolve_match
+from iiu.law.schema import Match, normalize_subsection
+from iiu.law.tri import all_of, any_of, negate
+
+ON = dt.date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("given, canonical", [("c", "(c)"), ("(c)", "(c)"), ("(C)", "(c)"), ("(a)(1)", "(a)(1)"),
+                                              ("a1", "(a)(1)"), ("a(1)", "(a)(1)"), (" (b) ", "(b)"), ("1", "(1)")])
+def test_subsections_are_accepted_in_every_form_design_5_1(given: str, canonical: str) -> None:
+    assert normalize_subsection(given) == canonical
+
+
+def test_three_valued_logic_never_turns_depends_into_no() -> None:
+    assert any_of(["no", "depends"]) == "depends"
+    assert all_of(["yes", "depends"]) == "depends"
+    assert all_of(["no", "depends"]) == "no"
+    assert negate("depends") == "depends"
+
+
+def test_iirira_lowered_the_theft_term_from_five_years_to_one() -> None:
+    """8 U.S.C. 1101(a)(43)(G); IIRIRA sec. 321 (1996-09-30)."""
+    assert P.value("aggravated_felony.term_of_imprisonment_days", dt.date(1995, 1, 1)) == 1825
+    assert P.value("aggravated_felony.term_of_imprisonment_days", dt.date(1997, 1, 1)) == 365
+
+
+def test_fraud_loss_threshold_history() -> None:
+    """8 U.S.C. 1101(a)(43)(M)(i): $200,000 before IIRIRA, $10,000 after."""
+    assert P.value("aggravated_felony.fraud_loss_usd", dt.date(1995, 6, 1)) == 200000
+    assert P.value("aggravated_felony.fraud_loss_usd", ON) == 10000
+
+
+def test_laken_riley_act_is_dated() -> None:
+    """Pub. L. 119-1, signed 2025-01-29."""
+    assert P.value("detention.laken_riley_from", dt.date(2025, 1, 28)) is None
+    assert P.value("detention.laken_riley_from", dt.date(2025, 1, 29)) is True
+
+
+def test_every_parameter_has_sources_and_ordered_periods() -> None:
+    for p in P.all_parameters().values():
+        assert p.sources, p.name
+        for a, b in zip(p.periods, p.periods[1:], strict=False):
+            assert a.effective_to is not None and a.effective_to < b.effective_from, p.name
+
+
+DIVISIBLE = Match.model_validate({
+    "result": "depends",
+    "sources": ["Descamps v. United States, 570 U.S. 254 (2013)"],
+    "by_subsection": {"(1)": "yes", "(2)": {"result": "no", "sources": ["Borden v. United States, 593 U.S. 420 (2021)"]}},
+})
+
+
+def test_a_divisible_statute_with_a_silent_record_depends_on_the_subsection() -> None:
+    """Descamps; Mathis: the modified categorical approach looks to the record of conviction."""
+    a = resolve_match(DIVISIBLE, RecordFacts(ON))
+    assert a.result == "depends" and "subsection" in a.depends_on
+
+
+def test_the_record_picks_the_part_of_a_divisible_statute() -> None:
+    assert resolve_match(DIVISIBLE, RecordFacts(ON, subsection="(1)")).result == "yes"
+    two = resolve_match(DIVISIBLE, RecordFacts(ON, subsection="(2)"))
+    assert two.result == "no" and "Borden" in two.sources[0]
+    # A narrower part named in the record falls within the broader part the table names.
+    assert resolve_match(DIVISIBLE, RecordFacts(ON, subsection="(1)(a)")).result == "yes"
+
+
+def test_an_unknown_part_of_a_divisible_statute_is_not_treated_as_safe() -> None:
+    assert resolve_match(DIVISIBLE, RecordFacts(ON, subsection="(9)")).result == "depends"
+
+
+SUBSTANCE = Match.model_validate({
+    "result": "depends", "sources": ["Mellouli v. Lynch, 575 U.S. 798 (2015)"],
+    "by_substance": {"federally_controlled": "yes", "not_federally_controlled": "no"},
+})
+
+
+@pytest.mark.parametrize("substance, want", [(None, "depends"), ("heroin", "yes"), ("cocaine", "yes"),
+                                             ("chorionic_gonadotropin", "no"), ("some_new_drug", "depends")])
+def test_a_controlled_substance_must_be_tied_to_the_federal_schedules(substance: str | None, want: str) -> None:
+    """Mellouli v. Lynch; 21 U.S.C. 802(6): an unknown substance never resolves to 'no'."""
+    assert resolve_match(SUBSTANCE, RecordFacts(ON, substance=substance)).result == want
+
+
+def test_dated_match_periods_follow_the_conviction_date() -> None:
+    """Matter of Diaz-Lizarraga (2016-11-16) and Matter of Thakker (2024): the theft-CIMT standard by conviction date."""
+    m = Match.model_validate({"sources": ["Matter of Diaz-Lizarraga, 26 I&N Dec. 847 (BIA 2016)"], "periods": [
+        {"effective_to": "2016-11-15", "result": "depends", "depends_on": ["intent to deprive permanently"],
+         "sources": ["Matter of Thakker, 28 I&N Dec. 843 (BIA 2024)"]},
+        {"effective_from": "2016-11-16", "result": "yes"}]})
+    assert resolve_match(m, RecordFacts(dt.date(2015, 1, 1))).result == "depends"
+    assert resolve_match(m, RecordFacts(dt.date(2017, 1, 1))).result == "yes"
