@@ -11,6 +11,7 @@ exactly this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -35,6 +36,7 @@ LEVEL: dict[str, int] = {NO: 0, DEPENDS: 1, YES: 2}
 NON_CONVICTIONS = ("pre_plea_diversion", "acd", "dismissed")
 CONVICTIONS = ("guilty_plea", "nolo_contendere_plea", "alford_plea", "trial_conviction", "deferred_adjudication", "vacated_other")
 MAX_ALTERNATIVES = 8
+MAX_PARTS = 4  # divisible parts tried for each safer plea
 
 
 def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, Tri]:
@@ -123,6 +125,12 @@ def _candidates(req: Request, s1: Stage1) -> list[tuple[str, Request, dict[str, 
             change["sentence"] = {"custody_days": custody, "suspended_custody_days": suspended}
         label = off.citation + (subsection or "")
         offense_alts.append((f"Plea to {label} ({off.title}): {alt.why}", new, change))
+        if subsection is None:
+            # The safer plea's own divisible parts: a record naming the part can matter (Descamps).
+            for part in list(off.subsections)[:MAX_PARTS]:
+                offense_alts.append((f"Plea to {off.citation}{part} ({off.title}: {off.subsections[part]}), with the "
+                                     f"record of conviction naming that subdivision: {alt.why}",
+                                     replace(new, subsection=part), {**change, "subsection": part}))
     subs = list(req.offense.subsections)
     if req.offense.by_subsection_keys:
         subs.extend(k for k in req.offense.by_subsection_keys if k not in subs)
@@ -181,7 +189,14 @@ def _severity_distance(s1: Stage1, s1n: Stage1) -> int:
     return abs(ma - mb) + abs(a.term_days - b.term_days) + conv_gap
 
 
-def find_alternatives(req: Request, s1: Stage1, answers: dict[str, Answer]) -> list[dict[str, Any]]:
+Evaluator = Callable[[Request], tuple[Stage1, dict[str, Answer]]]
+
+
+def find_alternatives(
+    req: Request, s1: Stage1, answers: dict[str, Answer], evaluate: Evaluator | None = None
+) -> list[dict[str, Any]]:
+    """``evaluate`` must judge each candidate exactly as the report was judged (``analyze`` passes one that
+    applies the same current-law merge); without it, stages 1 and 2 at the request's own law date."""
     base = _results(s1, answers)
     base_harm = harm(base)
     if base_harm == 0:
@@ -194,8 +209,11 @@ def find_alternatives(req: Request, s1: Stage1, answers: dict[str, Answer]) -> l
         if sig in seen:
             continue
         seen.add(sig)
-        s1n = stage1(new)
-        an = consequences(s1n.findings, priors, new.admission_date)
+        if evaluate is None:
+            s1n = stage1(new)
+            an = consequences(s1n.findings, priors, new.admission_date)
+        else:
+            s1n, an = evaluate(new)
         res = _results(s1n, an)
         removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
         adds = [k for k in HARM_KEYS if LEVEL[res[k]] > LEVEL[base[k]]]
@@ -216,11 +234,16 @@ def find_alternatives(req: Request, s1: Stage1, answers: dict[str, Answer]) -> l
     return [t[3] for t in ranked[:MAX_ALTERNATIVES]]
 
 
-def compare_proposal(req: Request, s1: Stage1, answers: dict[str, Answer], proposal: Request) -> dict[str, Any]:
+def compare_proposal(
+    req: Request, s1: Stage1, answers: dict[str, Answer], proposal: Request, evaluate: Evaluator | None = None
+) -> dict[str, Any]:
     """Defense counsel's proposed resolution, analysed, and whether the office's position departs from it."""
-    priors = Priors.of(proposal.offense_date, [stage1(h).findings for h in proposal.history])
-    s1p = stage1(proposal)
-    ap = consequences(s1p.findings, priors, proposal.admission_date)
+    if evaluate is None:
+        priors = Priors.of(proposal.offense_date, [stage1(h).findings for h in proposal.history])
+        s1p = stage1(proposal)
+        ap = consequences(s1p.findings, priors, proposal.admission_date)
+    else:
+        s1p, ap = evaluate(proposal)
     base, prop = _results(s1, answers), _results(s1p, ap)
     fields = {
         "offense": (req.offense.citation, proposal.offense.citation),
