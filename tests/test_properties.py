@@ -169,3 +169,24 @@ def test_the_same_request_always_gives_the_same_report(req: dict[str, Any]) -> N
 def test_catalog_is_not_empty() -> None:
     assert len(ENTRIES) > 50
     pytest.importorskip("hypothesis")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=True) | st.text(max_size=12)
+    | st.sampled_from(["NY", "CA", "PL 155.25", "guilty_plea", "2024-06-01", "2024-02-30", "(a)(1)", "cocaine"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+KEYS = ["jurisdiction", "offense", "subsection", "inchoate", "disposition", "disposition_date", "offense_date", "sentence",
+        "facts", "history", "person", "defense_proposal", "as_of", "offense_level"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(KEYS), JSON, max_size=8), requests(dispositions=CONVICTIONS + NON_CONVICTIONS))
+def test_bad_input_is_a_request_error_naming_a_field_never_a_crash(junk: dict[str, Any], base: dict[str, Any]) -> None:
+    """Principle 5: bad input gets a clear error naming the field."""
+    for candidate in (junk, {**base, **junk}):
+        try:
+            analyze(candidate, today=dt.date(2026, 11, 28))
+        except RequestError as e:
+            assert e.field and e.message

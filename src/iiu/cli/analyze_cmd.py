@@ -46,6 +46,11 @@ def build_request(
     for k, v in flags.items():
         if v is not None:
             req[k] = v
+    if not any(v is not None for v in (custody_days, suspended_custody_days, probation_days, loss_usd, substance,
+                                       marijuana_grams, victim_relationship, weapon, admission_date)):
+        return req
+    if not isinstance(req.get("sentence") or {}, dict) or not isinstance(req.get("facts") or {}, dict):
+        return req  # parse_request names the malformed field
     sentence = dict(req.get("sentence") or {})
     for k, v in (("custody_days", custody_days), ("suspended_custody_days", suspended_custody_days), ("probation_days", probation_days)):
         if v is not None:

@@ -291,6 +291,8 @@ def parse_request(
     if extra_person:
         warnings.append("person fields other than admission_date are ignored (the analysis is status-blind)")
     admission = _date(person.get("admission_date"), p + "person.admission_date")
+    if admission is not None and admission > today:
+        raise RequestError("person.admission_date is in the future", p + "person.admission_date")
 
     req = Request(
         catalog=catalog,
@@ -323,7 +325,7 @@ def parse_request(
 
     history_raw = data.get("history") if allow_history else None
     history: list[Request] = []
-    if history_raw:
+    if history_raw is not None:
         if not isinstance(history_raw, list):
             raise RequestError("history must be a list of earlier dispositions", p + "history")
         for i, h in enumerate(history_raw):
@@ -332,7 +334,7 @@ def parse_request(
             history.append(parse_request(h, path=f"{p}history[{i}].", today=today, as_of=law_as_of, allow_history=False))
     proposal = None
     dp = data.get("defense_proposal") if allow_history else None
-    if dp:
+    if dp is not None:
         if not isinstance(dp, dict):
             raise RequestError("defense_proposal must be an object in the shape of a request", p + "defense_proposal")
         base = {k: v for k, v in data.items() if k not in ("defense_proposal",)}
