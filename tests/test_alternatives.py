@@ -164,7 +164,7 @@ def test_alternatives_have_the_contract_keys() -> None:
 
 
 def test_no_alternatives_when_there_is_no_harm() -> None:
-    report = run(base("NY", "PL 155.30", disposition="dismissed"))
+    report = run(base("NY", "PL 140.10", disposition="dismissed"))
     assert report["conviction"] == "no"
     assert report["alternatives"] == []
 

@@ -189,14 +189,16 @@ def _severity_distance(s1: Stage1, s1n: Stage1) -> int:
     return abs(ma - mb) + abs(a.term_days - b.term_days) + conv_gap
 
 
-Evaluator = Callable[[Request], tuple[Stage1, dict[str, Answer]]]
+Refiner = Callable[[Request, Stage1, dict[str, Answer]], tuple[Stage1, dict[str, Answer]]]
 
 
 def find_alternatives(
-    req: Request, s1: Stage1, answers: dict[str, Answer], evaluate: Evaluator | None = None
+    req: Request, s1: Stage1, answers: dict[str, Answer], refine: Refiner | None = None
 ) -> list[dict[str, Any]]:
-    """``evaluate`` must judge each candidate exactly as the report was judged (``analyze`` passes one that
-    applies the same current-law merge); without it, stages 1 and 2 at the request's own law date."""
+    """Each candidate is judged exactly as the report was: stages 1 and 2 at the request's law date, then
+    ``refine`` (``analyze`` passes the same current-law merge it applied to the report). The merge only
+    ever raises a 'no' to 'depends', so a candidate that gains nothing before it cannot gain after it:
+    the refinement runs only for candidates that pass the first filter."""
     base = _results(s1, answers)
     base_harm = harm(base)
     if base_harm == 0:
@@ -209,17 +211,21 @@ def find_alternatives(
         if sig in seen:
             continue
         seen.add(sig)
-        if evaluate is None:
-            s1n = stage1(new)
-            an = consequences(s1n.findings, priors, new.admission_date)
-        else:
-            s1n, an = evaluate(new)
+        s1n = stage1(new)
+        an = consequences(s1n.findings, priors, new.admission_date)
         res = _results(s1n, an)
         removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
-        adds = [k for k in HARM_KEYS if LEVEL[res[k]] > LEVEL[base[k]]]
         gain = base_harm - harm(res)
         if gain <= 0 or not removes and gain < 2:
             continue
+        if refine is not None:
+            s1n, an = refine(new, s1n, an)
+            res = _results(s1n, an)
+            removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
+            gain = base_harm - harm(res)
+            if gain <= 0 or not removes and gain < 2:
+                continue
+        adds = [k for k in HARM_KEYS if LEVEL[res[k]] > LEVEL[base[k]]]
         item = {
             "summary": summary,
             "change": change,
@@ -235,15 +241,15 @@ def find_alternatives(
 
 
 def compare_proposal(
-    req: Request, s1: Stage1, answers: dict[str, Answer], proposal: Request, evaluate: Evaluator | None = None
+    req: Request, s1: Stage1, answers: dict[str, Answer], proposal: Request, refine: Refiner | None = None
 ) -> dict[str, Any]:
-    """Defense counsel's proposed resolution, analysed, and whether the office's position departs from it."""
-    if evaluate is None:
-        priors = Priors.of(proposal.offense_date, [stage1(h).findings for h in proposal.history])
-        s1p = stage1(proposal)
-        ap = consequences(s1p.findings, priors, proposal.admission_date)
-    else:
-        s1p, ap = evaluate(proposal)
+    """Defense counsel's proposed resolution, analysed (and ``refine``d as the report was), and whether the
+    office's position departs from it."""
+    priors = Priors.of(proposal.offense_date, [stage1(h).findings for h in proposal.history])
+    s1p = stage1(proposal)
+    ap = consequences(s1p.findings, priors, proposal.admission_date)
+    if refine is not None:
+        s1p, ap = refine(proposal, s1p, ap)
     base, prop = _results(s1, answers), _results(s1p, ap)
     fields = {
         "offense": (req.offense.citation, proposal.offense.citation),

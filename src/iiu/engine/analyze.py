@@ -100,12 +100,22 @@ def analyze(
                 + " (see under_current_law); where the law at the disposition date said 'no', the answer is 'depends' "
                 "on which law applies."
             )
+    merge_today = not explicit_as_of and req.law_as_of != today
+
+    def judged_like_report(r: Request, s1x: Stage1, ax: dict[str, Answer]) -> tuple[Stage1, dict[str, Answer]]:
+        """A candidate alternative or the defense's proposal, already judged at its law date: apply the
+        same current-law merge as this report, so no alternative claims a 'no' the report would not give."""
+        if merge_today and r.law_as_of != today:
+            s1y, ay = evaluate(as_of(r, today))
+            return merge_current_law(s1x, ax, s1y, ay, today)
+        return s1x, ax
+
     if alternatives:
         from iiu.engine.alternatives import find_alternatives
 
-        report["alternatives"] = find_alternatives(req, s1, answers)
+        report["alternatives"] = find_alternatives(req, s1, answers, judged_like_report)
     if req.defense_proposal is not None:
         from iiu.engine.alternatives import compare_proposal
 
-        report["defense_proposal"] = compare_proposal(req, s1, answers, req.defense_proposal)
+        report["defense_proposal"] = compare_proposal(req, s1, answers, req.defense_proposal, judged_like_report)
     return report
