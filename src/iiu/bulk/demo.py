@@ -107,7 +107,7 @@ def _max_days(code: str, o: Offense, start: dt.date, inchoate: str | None) -> in
     return None if life else worst
 
 
-def templates() -> list[dict[str, Any]]:
+def templates(first: dt.date = START) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for code in JURISDICTIONS:
         try:
@@ -117,7 +117,7 @@ def templates() -> list[dict[str, Any]]:
         for o in cat.offenses:
             if o.inchoate_of:
                 continue
-            start = max(START, o.effective_from + dt.timedelta(days=400))
+            start = max(first, o.effective_from + dt.timedelta(days=400))
             end = END if o.effective_to is None else min(END, o.effective_to)
             if start >= end:
                 continue
@@ -162,9 +162,9 @@ def _lst(values: list[Any]) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, n: int, seed: int = 2021, bad_fraction: float = 0.0,
-          with_truth: bool = False, table: str = "demo") -> None:
+          with_truth: bool = False, table: str = "demo", start: dt.date = START) -> None:
     """Create table ``table`` with ``n`` synthetic records in the §5.3 format (all VARCHAR)."""
-    tps = templates()
+    tps = templates(start)
     if not tps:
         raise RuntimeError("no catalog offenses for NY, CA or IL")
     t_cols: dict[str, list[Any]] = {k: [] for k in ("tid", "jur", "citation", "inchoate", "start", "span", "max_days", "nsub",
@@ -313,8 +313,8 @@ def build(con: duckdb.DuckDBPyConnection, n: int, seed: int = 2021, bad_fraction
                                          ELSE strftime(CAST(disposition_date AS DATE), '%m/%d/%Y') END)
                  ELSE disposition_date END AS disposition_date,
             CASE WHEN bad = 7 THEN strftime(CAST(disposition_date AS DATE) + 30, '%Y-%m-%d') ELSE offense_date END AS offense_date,
-            CASE WHEN bad = 3 THEN '-30' WHEN bad = 4 THEN 'ten'
-                 WHEN bad = 5 THEN CAST(coalesce(max_days, 73000) + 1 AS VARCHAR) ELSE custody_days END AS custody_days,
+            CASE WHEN bad = 3 OR bad = 5 AND max_days IS NULL THEN '-30' WHEN bad = 4 THEN 'ten'
+                 WHEN bad = 5 THEN '73000' ELSE custody_days END AS custody_days,
             CASE WHEN bad = 5 THEN '0' ELSE suspended_custody_days END AS suspended_custody_days,
             probation_days, inchoate, loss_usd, substance, marijuana_grams, victim_relationship, weapon, victim_age,
             court, attorney, race, ethnicity, sex, birth_year, charge_description,
@@ -334,11 +334,12 @@ RECORD_COLUMNS = ("record_id", "person_id", "case_id", "jurisdiction", "offense"
                   "race", "ethnicity", "sex", "birth_year", "charge_description")
 
 
-def write(out: Path, n: int, seed: int = 2021, bad_fraction: float = 0.0, with_truth: bool = False) -> int:
+def write(out: Path, n: int, seed: int = 2021, bad_fraction: float = 0.0, with_truth: bool = False,
+          start: dt.date = START) -> int:
     """Write the demo office to ``out`` (.csv, .parquet or .xlsx); returns the number of rows."""
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
-    build(con, n, seed, bad_fraction, with_truth)
+    build(con, n, seed, bad_fraction, with_truth, start=start)
     cols = ", ".join(RECORD_COLUMNS) + (", bad_kind" if with_truth else "")
     out.parent.mkdir(parents=True, exist_ok=True)
     q = f"SELECT {cols} FROM demo ORDER BY i"

@@ -380,7 +380,14 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     # Rows whose key the engine refused are rejected with the engine's message.
     con.execute("""
         CREATE OR REPLACE TABLE key_rejects AS
-        SELECT vk.line, kr.error AS reason, kr.error_field AS field FROM vk JOIN key_results kr USING (kh)
+        SELECT vk.line,
+               -- the engine saw the date's bucket representative: name the record's own dates
+               replace(replace(replace(kr.error,
+                   'in force on ' || strftime(vk.d_rep, '%Y-%m-%d'), 'in force on ' || strftime(vk.dd, '%Y-%m-%d')),
+                   'disposition date ' || strftime(vk.d_rep, '%Y-%m-%d'), 'disposition date ' || strftime(vk.dd, '%Y-%m-%d')),
+                   'offense date ' || coalesce(strftime(vk.o_rep, '%Y-%m-%d'), '?'), 'offense date ' || coalesce(strftime(vk.od, '%Y-%m-%d'), '?'))
+               AS reason,
+               kr.error_field AS field FROM vk JOIN key_results kr USING (kh)
         WHERE kr.error IS NOT NULL
     """)
     cap = _total_cap()

@@ -1,0 +1,177 @@
+"""``iiu audit RECORDS --out DIR`` (DESIGN §5.3): the office audit, end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from iiu.bulk import engine as E
+from iiu.bulk.avoidable import best_alternative
+from iiu.bulk.columns import CONSEQUENCE_COLUMNS, FINDING_COLUMNS
+from iiu.bulk.load import Loaded, load
+from iiu.bulk.mapping import apply_mapping, identity, load_mapping
+from iiu.law.federal.record import Priors
+
+OUT_COLUMNS = (
+    "record_id", "person_id", "case_id", "line", "jurisdiction", "offense", "offense_title", "offense_class", "subsection",
+    "inchoate", "disposition", "disposition_date", "offense_date", "custody_days", "suspended_custody_days", "probation_days",
+    *E.FINDINGS6, "petty_offense_exception", *CONSEQUENCE_COLUMNS, "any_consequence", "alternative", "alternative_removes",
+    "court", "race", "ethnicity", "sex", "birth_year", "charge_description",
+)
+
+
+def connect(workdir: Path | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    if workdir is not None:
+        con.execute(f"SET temp_directory = '{str(workdir).replace(chr(39), chr(39) * 2)}'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    return con
+
+
+def prepare(con: duckdb.DuckDBPyConnection, records: Path, mapping: str | None) -> Loaded:
+    loaded = load(con, records)
+    if mapping:
+        apply_mapping(con, load_mapping(mapping), loaded.columns)
+    else:
+        identity(con, loaded.columns)
+    return loaded
+
+
+def evaluate_file(con: duckdb.DuckDBPyConnection, records: Path, *, mapping: str | None = None, today: dt.date | None = None,
+                  show_progress: bool | None = None, alternatives: bool = True) -> E.BulkState:
+    """Import, validate and evaluate: tables ``results`` (+ ``any_consequence``, ``alternative``) and ``rejected``."""
+    loaded = prepare(con, records, mapping)
+    state = E.run(con, today, show_progress=show_progress, reader_rejects=loaded.rejects)
+    state.counts["input_rows"] = int(con.execute("SELECT count(*) FROM rec").fetchone()[0]) + len(loaded.rejects)  # type: ignore[index]
+    t0 = time.perf_counter()
+    harm_any = " OR ".join(f"{c} <> 'no'" for c in CONSEQUENCE_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TABLE results AS SELECT *, ({harm_any}) AS any_consequence FROM results")
+    _avoidable(con, state, enabled=alternatives, show_progress=bool(show_progress))
+    state.timings["alternatives"] = time.perf_counter() - t0
+    return state
+
+
+def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool) -> None:
+    data: dict[str, list[Any]] = {"kh": [], "s2": [], "alternative": [], "alternative_removes": []}
+    if enabled:
+        pcols = ", ".join(f"p.p_{c}" for c in E.PRIOR_FIELDS)
+        rows = con.execute(f"""
+            SELECT DISTINCT r.kh, r.s2, p.fid, {pcols} FROM results r JOIN pri p USING (line)
+            WHERE r.any_consequence AND r.conviction <> 'no' ORDER BY r.kh, r.s2
+        """).fetchall()
+        for row in E.progress(rows, len(rows), "safer alternatives (distinct keys)", show_progress):
+            kh, s2, fid = row[0], row[1], row[2]
+            priors = Priors(**dict(zip(E.PRIOR_FIELDS, row[3:], strict=True)))
+            alt = best_alternative(state.keys[kh].request, state.stage1s[fid], priors)
+            if alt is None:
+                continue
+            data["kh"].append(kh)
+            data["s2"].append(s2)
+            data["alternative"].append(f"{alt['kind']}: {alt['summary']}")
+            data["alternative_removes"].append(", ".join(alt["removes"]))
+        state.counts["alternative_keys"] = len(rows)
+    t = pa.table({"kh": pa.array(data["kh"], pa.uint64()), "s2": pa.array(data["s2"], pa.uint64()),
+                  "alternative": pa.array(data["alternative"], pa.string()),
+                  "alternative_removes": pa.array(data["alternative_removes"], pa.string())})
+    con.register("__alt", t)
+    con.execute("CREATE OR REPLACE TABLE results AS SELECT r.*, a.alternative, a.alternative_removes "
+                "FROM results r LEFT JOIN __alt a USING (kh, s2)")
+    con.unregister("__alt")
+
+
+def _counts(con: duckdb.DuckDBPyConnection, col: str) -> dict[str, int]:
+    got = dict(con.execute(f"SELECT {col}, count(*) FROM results GROUP BY 1").fetchall())
+    return {k: int(got.get(k, 0)) for k in ("yes", "depends", "no")}
+
+
+def summary(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, source: str, mapping: str | None, engine: str) -> dict[str, Any]:
+    one = lambda q: int(con.execute(q).fetchone()[0] or 0)  # noqa: E731
+    accepted = one("SELECT count(*) FROM results")
+    rejected = one("SELECT count(*) FROM rejected")
+    reasons = con.execute("""
+        SELECT coalesce(field, 'row'), count(*) FROM rejected GROUP BY 1 ORDER BY 2 DESC, 1
+    """).fetchall()
+    return {
+        "source": source,
+        "mapping": mapping,
+        "engine": engine,
+        "today": state.today.isoformat(),
+        "records": accepted + rejected,
+        "accepted": accepted,
+        "rejected": rejected,
+        "convictions": one("SELECT count(*) FROM results WHERE conviction = 'yes'"),
+        "possible_convictions": one("SELECT count(*) FROM results WHERE conviction = 'depends'"),
+        "records_with_consequence": one(
+            "SELECT count(*) FROM results WHERE " + " OR ".join(f"{c} = 'yes'" for c in CONSEQUENCE_COLUMNS)),
+        "records_with_possible_consequence": one("SELECT count(*) FROM results WHERE any_consequence"),
+        "people": one("SELECT count(DISTINCT person_id) FROM results"),
+        "conviction": _counts(con, "conviction"),
+        "findings": {c: _counts(con, c) for c in (*FINDING_COLUMNS, "petty_offense_exception")},
+        "consequences": {c: _counts(con, c) for c in CONSEQUENCE_COLUMNS},
+        "state_lenient_immigration_harmful": one(
+            "SELECT count(*) FROM results WHERE disposition = 'deferred_adjudication' AND conviction <> 'no' AND any_consequence"),
+        "deferred_adjudication_convictions": one(
+            "SELECT count(*) FROM results WHERE disposition = 'deferred_adjudication' AND conviction <> 'no'"),
+        "avoidable": one("SELECT count(*) FROM results WHERE alternative IS NOT NULL"),
+        "rejected_by_field": {k: int(v) for k, v in reasons},
+        "note": "Counts are of charge-level records. 'records_with_consequence' counts records with at least one "
+                "consequence answered 'yes'; 'records_with_possible_consequence' also counts 'depends'. Not legal advice.",
+    }
+
+
+def write_outputs(con: duckdb.DuckDBPyConnection, out: Path, *, write_csv: bool) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    cols = ", ".join(OUT_COLUMNS)
+    q = f"SELECT {cols} FROM results ORDER BY line"
+    p = lambda name: str(out / name).replace("'", "''")  # noqa: E731
+    con.execute(f"COPY ({q}) TO '{p('records.parquet')}' (FORMAT parquet)")
+    if write_csv:
+        con.execute(f"COPY ({q}) TO '{p('records.csv')}' (FORMAT csv, HEADER true)")
+    con.execute(f"COPY (SELECT line, record_id, person_id, field, reason FROM rejected ORDER BY line, reason) "
+                f"TO '{p('rejected.csv')}' (FORMAT csv, HEADER true)")
+
+
+def audit(records: Path, out: Path, *, mapping: str | None = None, write_csv: bool = False, today: dt.date | None = None,
+          engine: str = "duckdb", alternatives: bool = True, show_progress: bool | None = None, report: bool = True,
+          memory_limit: str | None = None) -> dict[str, Any]:
+    """Run the audit and write ``summary.json``, ``records.parquet`` (+ ``.csv``), ``rejected.csv``, ``report.html``."""
+    if show_progress is None:
+        show_progress = sys.stderr.isatty()
+    if engine == "spark":
+        from iiu.bulk.spark import audit_spark
+
+        return audit_spark(records, out, mapping=mapping, write_csv=write_csv, today=today, report=report)
+    if engine != "duckdb":
+        raise ValueError(f"unknown engine {engine!r}: duckdb or spark")
+    work = Path(tempfile.mkdtemp(prefix="iiu-audit-"))
+    try:
+        con = connect(work, memory_limit)
+        state = evaluate_file(con, records, mapping=mapping, today=today, show_progress=show_progress,
+                              alternatives=alternatives)
+        t0 = time.perf_counter()
+        write_outputs(con, out, write_csv=write_csv)
+        summ = summary(con, state, source=records.name, mapping=mapping, engine=engine)
+        (out / "summary.json").write_text(json.dumps(summ, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        if report:
+            from iiu.reports.audit import render_audit_report, report_data
+
+            html = render_audit_report(report_data(con, summ))
+            (out / "report.html").write_text(html, encoding="utf-8")
+        state.timings["write"] = time.perf_counter() - t0
+        summ["_timings"] = state.timings
+        summ["_counts"] = state.counts
+        con.close()
+        return summ
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,54 @@
+"""Avoidable harm: would one of the engine's safer alternatives have removed a consequence?
+
+``iiu.engine.alternatives.find_alternatives`` reads a record's priors from its request's
+history; the bulk path has the priors as sums, so this module runs the same candidates
+(``_candidates``) and the same comparison with those sums. Evaluated once per distinct
+(stage-1 key, findings and priors) — never per record. (A ``priors=`` parameter on
+``find_alternatives`` would let this module call it directly.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iiu.engine.alternatives import HARM_KEYS, _candidates, _results, harm
+from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
+from iiu.engine.request import Request
+from iiu.law.federal.record import Priors
+from iiu.law.tri import NO
+
+
+def _kind(change: dict[str, Any]) -> str:
+    keys = set(change)
+    if keys == {"sentence"}:
+        return "sentence"
+    if "disposition" in keys:
+        return "disposition"
+    if "offense" in keys:
+        return "plea to another offense" + (" with a sentence change" if "sentence" in keys else "")
+    return "record of conviction" + (" with a sentence change" if "sentence" in keys else "")
+
+
+def best_alternative(req: Request, s1: Stage1, priors: Priors) -> dict[str, Any] | None:
+    """The candidate that removes the most consequences (ties: the engine's order), or None."""
+    answers = consequences(s1.findings, priors, None)
+    base = _results(s1, answers)
+    if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
+        return None
+    best: tuple[int, int, dict[str, Any]] | None = None
+    seen: set[str] = set()
+    for summary, new, change in _candidates(req, s1):
+        sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        s1n = stage1(new)
+        res = _results(s1n, consequences(s1n.findings, priors, None))
+        removes = [k for k in CONSEQUENCES if base[k] != NO and res[k] == NO]
+        adds = [k for k in HARM_KEYS if res[k] != base[k] and res[k] != NO and base[k] == NO]
+        if not removes or adds:
+            continue
+        score = (len(removes), harm(base) - harm(res))
+        if best is None or score > (best[0], best[1]):
+            best = (score[0], score[1], {"summary": summary, "kind": _kind(change), "removes": removes})
+    return None if best is None else best[2]
