@@ -62,6 +62,10 @@ def merge_current_law(
     return replace(s1, findings=findings), merged
 
 
+_MERGED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_MERGED_LIMIT = 50_000
+
+
 def as_of(req: Request, on: dt.date) -> Request:
     return replace(req, law_as_of=on, history=tuple(replace(h, law_as_of=on) for h in req.history))
 
@@ -105,10 +109,19 @@ def analyze(
     def judged_like_report(r: Request, s1x: Stage1, ax: dict[str, Answer]) -> tuple[Stage1, dict[str, Answer]]:
         """A candidate alternative or the defense's proposal, already judged at its law date: apply the
         same current-law merge as this report, so no alternative claims a 'no' the report would not give."""
-        if merge_today and r.law_as_of != today:
-            s1y, ay = evaluate(as_of(r, today))
-            return merge_current_law(s1x, ax, s1y, ay, today)
-        return s1x, ax
+        if not merge_today or r.law_as_of == today:
+            return s1x, ax
+        # Memoised: s1x and ax come from the stage caches, so their identities (held alive by the entry)
+        # stand for every field the merge reads, with the history and admission date.
+        key = (id(s1x), id(ax), id(r.history), r.admission_date, today)
+        hit = _MERGED.get(key)
+        if hit is not None and hit[0] is s1x and hit[1] is ax and hit[2] is r.history:
+            return hit[3]
+        s1y, ay = evaluate(as_of(r, today))
+        out = merge_current_law(s1x, ax, s1y, ay, today)
+        if len(_MERGED) < _MERGED_LIMIT:
+            _MERGED[key] = (s1x, ax, r.history, out)
+        return out
 
     if alternatives:
         from iiu.engine.alternatives import find_alternatives
