@@ -36,7 +36,9 @@ _DOMESTIC = {
 _NOT_DOMESTIC = {"none", "stranger", "acquaintance", "other", "neighbor", "coworker", "friend", "police_officer",
                  "officer", "unrelated", "no_relationship", "non_domestic"}
 _FIREARM = {"firearm", "gun", "handgun", "pistol", "revolver", "rifle", "shotgun", "assault_weapon", "machine_gun",
-            "ghost_gun", "firearm_or_destructive_device", "destructive_device"}
+            "ghost_gun", "firearm_or_destructive_device", "destructive_device", "silencer", "firearm_silencer",
+            "muffler", "firearm_muffler", "frame", "receiver", "frame_or_receiver", "zip_gun", "sawed_off_shotgun",
+            "short_barreled_rifle", "short_barreled_shotgun", "explosive", "bomb", "grenade"}  # 18 U.S.C. 921(a)(3)-(4)
 _NOT_FIREARM = {"none", "knife", "blade", "bat", "club", "other", "dangerous_instrument", "vehicle", "hands", "no_weapon",
                 "unarmed", "brass_knuckles", "taser", "stun_gun", "bb_gun", "pepper_spray"}
 
