@@ -277,7 +277,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     rows = con.sql(f"SELECT {keycols}, kh, min_afb FROM keys ORDER BY {order}, custody_days, suspended_custody_days, kh"
                    ).to_arrow_table().to_pylist()
     fids: dict[RecordFindings, int] = {}
-    out: dict[str, list[Any]] = {"kh": [], "error": [], "error_field": [], "fid": [], "citation": [], "title": [],
+    out: dict[str, list[Any]] = {"kh": [], "error": [], "error_field": [], "fid": [], "citation": [], "part": [], "title": [],
                                  "jur": [], "offense_class": [], **{c: [] for c in ("conviction", "aggravated_felony", "cimt",
                                  "controlled_substance", "firearm", "domestic_violence")},
                                  **{c: [] for c in CONTRIB_FIELDS}, **{f"af_{b}": [] for b in afbs}, "fid_now": [],
@@ -340,6 +340,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         out["error_field"].append(None)
         out["fid"].append(fid)
         out["citation"].append(req.offense.citation)
+        out["part"].append(req.subsection)
         out["title"].append(req.offense.title)
         out["jur"].append(req.catalog.code)
         out["offense_class"].append(s1.possible_offense_class)
@@ -444,7 +445,7 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     con.execute(f"""
         CREATE OR REPLACE TABLE results AS
         SELECT vk.line, vk.record_id, vk.person_id, vk.case_id, kr.jur AS jurisdiction, kr.citation AS offense,
-               kr.title AS offense_title, kr.offense_class, vk.subsection, vk.inchoate, vk.disposition,
+               kr.title AS offense_title, kr.offense_class, kr.part AS subsection, vk.inchoate, vk.disposition,
                vk.dd AS disposition_date, vk.od AS offense_date, vk.custody_days, vk.suspended_custody_days,
                vk.probation_days, {findings}, {stage2}, {now},
                vk.court, vk.attorney, vk.race, vk.ethnicity, vk.sex, vk.birth_year, vk.charge_description,
