@@ -76,8 +76,8 @@ PROFILE_WORDS = {
 }
 SHORT_NAMES = {
     "conviction": "conviction", "aggravated_felony": "aggravated felony", "cimt": "moral-turpitude offense",
-    "controlled_substance": "controlled-substance ground", "firearm": "firearm ground",
-    "domestic_violence": "domestic-violence ground", "deportable": "deportability", "inadmissible": "inadmissibility",
+    "controlled_substance": "controlled-substance offense", "firearm": "firearm offense",
+    "domestic_violence": "domestic-violence offense", "deportable": "deportability", "inadmissible": "inadmissibility",
     "mandatory_detention": "mandatory detention", "asylum_bar": "asylum bar", "withholding_bar": "withholding bar",
     "lpr_cancellation_bar": "LPR cancellation bar", "non_lpr_cancellation_bar": "non-LPR cancellation bar",
     "daca_bar": "DACA bar", "tps_bar": "TPS bar", "naturalization_bar": "naturalization bar",
@@ -417,7 +417,9 @@ def memo_context(
                          + (f"; saves {_money(diff)}" if diff > 0 else f"; costs {_money(-diff)} more"))
         decision = "Chosen" if chosen == i else "Not chosen"
         alt_rows.append({
-            "n": str(i), "summary": alt["summary"], "removes": _removes_words(alt["removes"], base_harms),
+            "n": str(i), "summary": alt["summary"],
+            "removes": (_removes_words(alt["removes"], base_harms) if alt["removes"] else "nothing removed")
+            + (f"; makes uncertain ('depends' instead of 'yes'): {_names(alt['reduces'])}" if alt.get("reduces") else ""),
             "reduces": _names(alt.get("reduces") or []) if alt.get("reduces") else "",
             "adds": _names(alt["adds"]) if alt["adds"] else "nothing", "severity": alt["severity_change"],
             "cost": cost_note, "decision": decision, "chosen": chosen == i,
