@@ -21,6 +21,7 @@ from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
 from iiu.law.answer import Answer
 from iiu.law.catalog import UnknownCitation, resolve
+from iiu.law.federal import detention
 from iiu.law.federal.record import Priors
 from iiu.law.tri import DEPENDS, NO, YES, Tri
 
@@ -102,7 +103,8 @@ def _candidates(req: Request, s1: Stage1) -> list[tuple[str, Request, dict[str, 
                 continue
             name = rule.name if rule and rule.name else kind.replace("_", " ")
             new = replace(req, disposition=kind, custody_days=0, suspended_custody_days=0, probation_days=0)
-            out.append((f"Disposition: {name} — no plea or admission, so no conviction under INA 101(a)(48)(A).", new,
+            eligible = "" if kind == "dismissed" else ", where the person is eligible for it"
+            out.append((f"Disposition: {name}{eligible} — no plea or admission, so no conviction under INA 101(a)(48)(A).", new,
                         {"disposition": kind, "sentence": {"custody_days": 0, "suspended_custody_days": 0, "probation_days": 0}}))
 
     offense_alts: list[tuple[str, Request, dict[str, Any]]] = []
@@ -204,13 +206,15 @@ def find_alternatives(
     if base_harm == 0:
         return []
     priors = Priors.of(req.offense_date, [stage1(h).findings for h in req.history])
-    seen: set[str] = set()
-    ranked: list[tuple[int, int, int, dict[str, Any]]] = []
+    # One candidate per resulting request: the one that says it with the fewest changed fields.
+    unique: dict[tuple[Any, ...], tuple[str, Request, dict[str, Any]]] = {}
     for summary, new, change in _candidates(req, s1):
-        sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
-        if sig in seen:
-            continue
-        seen.add(sig)
+        sig = (id(new.offense), new.subsection, new.disposition, new.custody_days, new.suspended_custody_days,
+               new.probation_days, new.loss_usd, new.substance)
+        if sig not in unique or len(change) < len(unique[sig][2]):
+            unique[sig] = (summary, new, change)
+    ranked: list[tuple[int, int, int, dict[str, Any]]] = []
+    for summary, new, change in unique.values():
         s1n = stage1(new)
         an = consequences(s1n.findings, priors, new.admission_date)
         res = _results(s1n, an)
@@ -220,6 +224,15 @@ def find_alternatives(
             continue
         if refine is not None:
             s1n, an = refine(new, s1n, an)
+            res = _results(s1n, an)
+            removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
+            gain = base_harm - harm(res)
+            if gain <= 0 or not removes and gain < 2:
+                continue
+        if "offense" in change and answers["laken_riley_detention"].result != NO:
+            # The arrest for the original charge already happened (INA 236(c)(1)(E)).
+            an = {**an, "laken_riley_detention": answers["laken_riley_detention"],
+                  "mandatory_detention": detention.after_arrest(an["mandatory_detention"], answers["laken_riley_detention"])}
             res = _results(s1n, an)
             removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
             gain = base_harm - harm(res)
@@ -237,7 +250,12 @@ def find_alternatives(
         }
         ranked.append((-gain, _severity_distance(s1, s1n), len(change), item))
     ranked.sort(key=lambda t: (t[0], t[1], t[2]))
-    return [t[3] for t in ranked[:MAX_ALTERNATIVES]]
+    chosen = [t[3] for t in ranked[:MAX_ALTERNATIVES]]
+    # The smallest lever — a change of sentence alone (364 days; 180 days) — is always shown when it helps.
+    sentence_only = [t[3] for t in ranked if set(t[3]["change"]) == {"sentence"}]
+    if sentence_only and not any(set(a["change"]) == {"sentence"} for a in chosen):
+        chosen = [*chosen[: MAX_ALTERNATIVES - 1], sentence_only[0]]
+    return chosen
 
 
 def compare_proposal(

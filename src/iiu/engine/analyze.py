@@ -116,7 +116,8 @@ def analyze(
         key = (id(s1x), id(ax), id(r.history), r.admission_date, today)
         hit = _MERGED.get(key)
         if hit is not None and hit[0] is s1x and hit[1] is ax and hit[2] is r.history:
-            return hit[3]
+            cached: tuple[Stage1, dict[str, Answer]] = hit[3]
+            return cached
         s1y, ay = evaluate(as_of(r, today))
         out = merge_current_law(s1x, ax, s1y, ay, today)
         if len(_MERGED) < _MERGED_LIMIT:

@@ -54,4 +54,12 @@ def mandatory_detention(
     return combine_any(parts, "No ground of mandatory detention under 236(c)(1) applies.", (S236,))
 
 
-__all__ = ["LRA_STATUS", "YES", "laken_riley", "mandatory_detention"]
+def after_arrest(detention: Answer, lra_of_arrest: Answer) -> Answer:
+    """236(c)(1)(E) reaches a person who 'is arrested for' or 'is charged with' a listed offense: a later plea
+    to a different offense does not undo the arrest, so the arrest's (E) ground stays with any resolution."""
+    if lra_of_arrest.result == NO:
+        return detention
+    return combine_any([detention, lra_of_arrest], "No ground of mandatory detention under 236(c)(1) applies.", (S236,))
+
+
+__all__ = ["LRA_STATUS", "YES", "after_arrest", "laken_riley", "mandatory_detention"]
