@@ -41,7 +41,7 @@ from iiu.law.tri import NO
 
 PRIOR_FIELDS = tuple(f.name for f in fields(Priors))
 CONTRIB_FIELDS = tuple(k for k in PRIOR_FIELDS if k not in ("cimt_yes_same_date", "af_yes"))
-KEY_COLUMNS = ("jurisdiction", "offense", "subsection", "inchoate", "disposition", "d_rep", "o_rep", "custody_days",
+KEY_COLUMNS = ("jurisdiction", "offense", "subsection", "inchoate", "disposition", "d_rep", "custody_days",
                "suspended_custody_days",
                "sentence_missing", "loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon",
                "victim_age", "offense_level")
@@ -197,6 +197,32 @@ def _date_reps(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
         con.unregister("__t")
 
 
+def _offense_date_checks(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
+    """The engine's checks of the offense date against the statute's life (``parse_request``: an offense
+    before the statute took effect, or after its repeal, is an error), once per distinct
+    (jurisdiction, offense, offense-date bucket). Rows that fail move from ``v`` to ``od_rejects``."""
+    rows = con.execute("SELECT DISTINCT jurisdiction, offense, o_rep FROM v WHERE o_rep IS NOT NULL ORDER BY ALL").fetchall()
+    data: dict[str, list[Any]] = {"jurisdiction": [], "offense": [], "o_rep": [], "error": [], "field": []}
+    for jur, off, o_rep in rows:
+        try:
+            parse_request({"jurisdiction": jur, "offense": off, "disposition": "dismissed", "disposition_date": o_rep.isoformat(),
+                           "offense_date": o_rep.isoformat()}, today=today)
+            continue
+        except RequestError as e:
+            if e.field != "offense_date":
+                continue
+            err = (e.message, e.field)
+        for k, v in zip(data, (jur, off, o_rep, *err), strict=True):
+            data[k].append(v)
+    t = pa.table({k: pa.array(v, pa.date32() if k == "o_rep" else pa.string()) for k, v in data.items()})
+    con.register("__od", t)
+    con.execute("""CREATE OR REPLACE TABLE od_rejects AS
+                   SELECT v.line, replace(o.error, strftime(v.o_rep, '%Y-%m-%d'), strftime(v.od, '%Y-%m-%d')) AS reason,
+                          o.field FROM v JOIN __od o USING (jurisdiction, offense, o_rep)""")
+    con.execute("DELETE FROM v WHERE line IN (SELECT line FROM od_rejects)")
+    con.unregister("__od")
+
+
 def _request(row: dict[str, Any]) -> dict[str, Any]:
     facts = {k: row[k] for k in ("loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon", "victim_age")
              if row.get(k) is not None}
@@ -204,7 +230,9 @@ def _request(row: dict[str, Any]) -> dict[str, Any]:
         "jurisdiction": row["jurisdiction"], "offense": row["offense"], "subsection": row["subsection"],
         "inchoate": row["inchoate"], "disposition": row["disposition"],
         "disposition_date": row["d_rep"].isoformat(),
-        "offense_date": row["o_rep"].isoformat() if row["o_rep"] is not None else None,
+        # The offense date is checked on its own (``_offense_date_checks``); stage 1 only copies it into
+        # the findings, which no rule reads without an admission date (the bulk path has none).
+        "offense_date": None,
         "sentence": {k: row[k] for k in DAYS},
         "facts": facts,
     }
@@ -263,6 +291,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         ASOF JOIN af_bounds ab ON t.dd >= ab.b
         WHERE t.reason IS NULL
     """)
+    _offense_date_checks(con, state.today)
     keycols = ", ".join(_q(c) for c in KEY_COLUMNS)
     basecols = [c for c in KEY_COLUMNS if c not in ("custody_days", "suspended_custody_days")]
     con.execute(f"CREATE OR REPLACE TABLE keys AS SELECT {keycols}, hash({keycols}) AS kh, min(afb) AS min_afb, "
@@ -390,6 +419,7 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
                AS reason,
                kr.error_field AS field FROM vk JOIN key_results kr USING (kh)
         WHERE kr.error IS NOT NULL
+        UNION ALL SELECT line, reason, field FROM od_rejects
     """)
     cap = _total_cap()
     w = "OVER (PARTITION BY person_id ORDER BY dd RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"

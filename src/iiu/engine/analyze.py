@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
+from iiu.engine.evaluate import CONSEQUENCES, REGISTERED_CACHES, Stage1, consequences, request_key, stage1
 from iiu.engine.report import render, short
 from iiu.engine.request import Request, parse_request
 from iiu.law.answer import Answer
@@ -63,6 +64,8 @@ def merge_current_law(
 
 
 _MERGED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_ALTERNATIVES: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+REGISTERED_CACHES.extend((_MERGED, _ALTERNATIVES))
 _MERGED_LIMIT = 50_000
 
 
@@ -127,7 +130,15 @@ def analyze(
     if alternatives:
         from iiu.engine.alternatives import find_alternatives
 
-        report["alternatives"] = find_alternatives(req, s1, answers, judged_like_report)
+        # Memoised: the search is a pure function of the request (and its history), the law date and today.
+        akey = (request_key(req), req.probation_days, req.admission_date, tuple(request_key(h) for h in req.history),
+                merge_today, today)
+        alts = _ALTERNATIVES.get(akey)
+        if alts is None:
+            alts = find_alternatives(req, s1, answers, judged_like_report)
+            if len(_ALTERNATIVES) < _MERGED_LIMIT:
+                _ALTERNATIVES[akey] = alts
+        report["alternatives"] = copy.deepcopy(alts)
     if req.defense_proposal is not None:
         from iiu.engine.alternatives import compare_proposal
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
@@ -166,11 +167,16 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
     return out
 
 
+def request_key(req: Request) -> tuple[object, ...]:
+    """Every field of a request that stage 1 reads."""
+    return (id(req.offense), req.catalog.code, req.subsection, req.inchoate, req.disposition, req.disposition_date,
+            req.offense_date, req.law_as_of, req.custody_days, req.suspended_custody_days, req.loss_usd, req.substance,
+            req.marijuana_grams, req.victim_relationship, req.weapon, req.victim_age, req.offense_level)
+
+
 def stage1(req: Request) -> Stage1:
     """Stage 1 for one request; memoised on every field it reads (it is a pure function)."""
-    key = (id(req.offense), req.catalog.code, req.subsection, req.inchoate, req.disposition, req.disposition_date,
-           req.offense_date, req.law_as_of, req.custody_days, req.suspended_custody_days, req.loss_usd, req.substance,
-           req.marijuana_grams, req.victim_relationship, req.weapon, req.victim_age, req.offense_level)
+    key = request_key(req)
     hit = _STAGE1.get(key)
     if hit is not None:
         return hit
@@ -273,6 +279,12 @@ def clear_caches() -> None:
     _MATCHES.clear()
     _STAGE1.clear()
     _STAGE2.clear()
+    for cache in REGISTERED_CACHES:
+        cache.clear()
+
+
+# Memo tables of the layers above (analyze's merge and alternatives) register here to be cleared together.
+REGISTERED_CACHES: list[dict[Any, Any]] = []
 
 
 def _consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dict[str, Answer]:

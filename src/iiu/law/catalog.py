@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -227,8 +227,9 @@ def _match_checks(code: str, off: Offense, name: str, m: Any) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def resolve(code: str, citation: str) -> tuple[Offense, str | None]:
-    """The catalog entry a citation names, and a subsection written into the citation."""
+    """The catalog entry a citation names, and a subsection written into the citation (memoised)."""
     cat = get_catalog(code)
     key = citation_key(citation, cat.jurisdiction.citation_prefixes)
     off = cat.index.get(key)
