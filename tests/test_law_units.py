@@ -98,3 +98,11 @@ def test_dated_match_periods_follow_the_conviction_date() -> None:
         {"effective_from": "2016-11-16", "result": "yes"}]})
     assert resolve_match(m, RecordFacts(dt.date(2015, 1, 1))).result == "depends"
     assert resolve_match(m, RecordFacts(dt.date(2017, 1, 1))).result == "yes"
+
+
+def test_a_broader_part_named_in_the_record_keeps_unlisted_narrower_parts_open() -> None:
+    """Descamps: only what the record establishes narrows the statute; "(a)" leaves every (a)(n) possible."""
+    m = Match.model_validate({"result": "depends", "sources": ["INA 237(a)(2)(C)"],
+                              "by_subsection": {"(a)(1)": "no", "_other": {"result": "depends", "depends_on": ["weapon"]}}})
+    assert resolve_match(m, RecordFacts(ON, subsection="(a)")).result == "depends"
+    assert resolve_match(m, RecordFacts(ON, subsection="(a)(1)")).result == "no"

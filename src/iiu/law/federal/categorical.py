@@ -71,10 +71,11 @@ def _pick_subsection(table: dict[str, Match], sub: str) -> list[Match] | None:
     for k in sorted(table, key=len, reverse=True):
         if k != "_other" and sub.startswith(k):
             return [table[k]]
-    # "(a)" in the record, "(a)(1)" and "(a)(2)" in the table: all of them remain possible.
+    # "(a)" in the record, "(a)(1)" and "(a)(2)" in the table: all of them remain possible, and so do
+    # parts of (a) the table does not list (its "_other" branch).
     narrower = [m for k, m in table.items() if k != "_other" and k.startswith(sub)]
     if narrower:
-        return narrower
+        return narrower + ([table["_other"]] if "_other" in table else [])
     if "_other" in table:
         return [table["_other"]]
     return None
