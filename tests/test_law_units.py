@@ -106,3 +106,12 @@ def test_a_broader_part_named_in_the_record_keeps_unlisted_narrower_parts_open()
                               "by_subsection": {"(a)(1)": "no", "_other": {"result": "depends", "depends_on": ["weapon"]}}})
     assert resolve_match(m, RecordFacts(ON, subsection="(a)")).result == "depends"
     assert resolve_match(m, RecordFacts(ON, subsection="(a)(1)")).result == "no"
+
+
+def test_a_match_can_turn_on_the_level_of_a_wobbler() -> None:
+    """Cal. Penal Code 17(b): a wobbler is a felony or a misdemeanor by the court's judgment; (43)(E) analogues
+    of 18 U.S.C. 922(g) are felonies."""
+    m = Match.model_validate({"result": "depends", "sources": ["8 U.S.C. 1101(a)(43)(E)"],
+                              "by_offense_level": {"felony": {"result": "depends", "depends_on": ["prong"]}, "misdemeanor": "no"}})
+    assert resolve_match(m, RecordFacts(ON, offense_level="misdemeanor")).result == "no"
+    assert resolve_match(m, RecordFacts(ON)).result == "depends"

@@ -47,7 +47,8 @@ def conviction_for(disposition: str, jur: Jurisdiction, on: dt.date) -> Answer:
 
 def _facts_label(facts: RecordFacts) -> str:
     shown = [f"{k}={v}" for k, v in (("subsection", facts.subsection), ("substance", facts.substance), ("weapon", facts.weapon),
-                                     ("victim_relationship", facts.victim_relationship), ("victim_age", facts.victim_age)) if v]
+                                     ("victim_relationship", facts.victim_relationship), ("victim_age", facts.victim_age),
+                                     ("offense_level", facts.offense_level)) if v]
     return "record establishes " + (", ".join(shown) if shown else "no divisible part") + f"; conviction date {facts.on.isoformat()}"
 
 
@@ -190,8 +191,9 @@ def _stage1(req: Request) -> Stage1:
     off, jur = req.offense, req.catalog.jurisdiction
     on = req.disposition_date
     conv = conviction_for(req.disposition, jur, on)
-    facts = RecordFacts(on, req.subsection, req.substance, req.weapon, req.victim_relationship, req.victim_age)
     ps = possible_sentence(jur, off, on, req.inchoate, req.offense_level)
+    level = req.offense_level or ({"yes": "felony", "no": "misdemeanor"}.get(ps.felony) if ps.known else None)
+    facts = RecordFacts(on, req.subsection, req.substance, req.weapon, req.victim_relationship, req.victim_age, level)
     term = term_of_imprisonment(req.custody_days, req.suspended_custody_days)
     om = offense_matches(off, facts)
 

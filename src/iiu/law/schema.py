@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from iiu.law.tri import Tri
 
-Dimension = Literal["subsection", "substance", "weapon", "victim_relationship", "victim_age"]
+Dimension = Literal["subsection", "substance", "weapon", "victim_relationship", "victim_age", "offense_level"]
 
 # The generic categories of INA 101(a)(43) a catalog may match, besides the crime of
 # violence of (43)(F), which every entry states in ``crime_of_violence``.
@@ -119,6 +119,7 @@ class Match(BaseModel):
     by_weapon: dict[str, Match] | None = None
     by_victim_relationship: dict[str, Match] | None = None
     by_victim_age: dict[str, Match] | None = None
+    by_offense_level: dict[str, Match] | None = None  # "felony" | "misdemeanor"
 
     @model_validator(mode="before")
     @classmethod
@@ -137,7 +138,7 @@ class Match(BaseModel):
 
     def dimensions(self) -> dict[str, dict[str, Match]]:
         out: dict[str, dict[str, Match]] = {}
-        for dim in ("subsection", "substance", "weapon", "victim_relationship", "victim_age"):
+        for dim in ("subsection", "substance", "weapon", "victim_relationship", "victim_age", "offense_level"):
             table = getattr(self, f"by_{dim}")
             if table:
                 out[dim] = table

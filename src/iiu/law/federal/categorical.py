@@ -18,7 +18,7 @@ from iiu.law.federal.substances import federally_controlled
 from iiu.law.schema import Match
 from iiu.law.tri import DEPENDS
 
-_DIM_ORDER = ("subsection", "substance", "weapon", "victim_relationship", "victim_age")
+_DIM_ORDER = ("subsection", "substance", "weapon", "victim_relationship", "victim_age", "offense_level")
 
 DIMENSION_LABELS = {
     "subsection": "subsection",
@@ -26,6 +26,7 @@ DIMENSION_LABELS = {
     "weapon": "weapon",
     "victim_relationship": "victim_relationship",
     "victim_age": "victim_age",
+    "offense_level": "offense_level",
 }
 
 
@@ -39,6 +40,7 @@ class RecordFacts:
     weapon: str | None = None  # "firearm" | "other"
     victim_relationship: str | None = None  # "domestic" | "other"
     victim_age: str | None = None  # "under_16" | "16_17" | "adult"
+    offense_level: str | None = None  # "felony" | "misdemeanor" (a wobbler's level, or the class's)
 
 
 _cache: dict[tuple[int, RecordFacts, str], Answer] = {}
