@@ -71,9 +71,10 @@ def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: b
             WHERE r.any_consequence AND r.conviction <> 'no' ORDER BY r.kh, r.s2
         """).fetchall()
         for row in E.progress(rows, len(rows), "safer alternatives (distinct keys)", show_progress):
-            kh, s2, fid = row[0], row[1], row[2]
+            kh, s2 = row[0], row[1]
             priors = Priors(**dict(zip(E.PRIOR_FIELDS, row[3:], strict=True)))
-            alt = best_alternative(state.keys[kh].request, state.stage1s[fid], priors)
+            key = state.key(kh)
+            alt = best_alternative(key.request, key.stage1, priors)
             if alt is None:
                 continue
             data["kh"].append(kh)

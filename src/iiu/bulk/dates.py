@@ -114,6 +114,12 @@ def boundaries(today: dt.date) -> tuple[dt.date, ...]:
     return _bounds(law_dates(), today)
 
 
+@lru_cache(maxsize=8)
+def general_boundaries(today: dt.date) -> tuple[dt.date, ...]:
+    """Boundaries of the federal rules and the engine alone (what stage 2 can read)."""
+    return _bounds(general_dates(), today)
+
+
 def boundaries_for(code: str, off: Any, today: dt.date) -> tuple[dt.date, ...]:
     """The boundaries that can matter to a record of this offense: the general ones, the
     jurisdiction's and the entry's own. Other entries' dates cannot change its answers."""

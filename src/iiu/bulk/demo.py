@@ -30,14 +30,13 @@ JURISDICTIONS = ("NY", "CA", "IL")
 START = dt.date(2000, 1, 1)
 END = dt.date(2025, 12, 31)
 # Sentences as offices impose them: mostly none or short, a few at the lines that matter (180, 364/365 days).
-MENU = [(0, 0)] * 14 + [(1, 0)] * 3 + [(5, 0), (10, 0), (15, 0)] + [(30, 0)] * 3 + [(60, 0)] + [(90, 0)] * 2 + [
-    (120, 0), (180, 0), (180, 0), (181, 0), (270, 0), (364, 0), (364, 0), (365, 0), (365, 0), (366, 0), (0, 365), (90, 275),
-    (540, 0), (730, 0), (730, 0), (1095, 0), (1460, 0), (1825, 0), (2555, 0), (3650, 0), (5475, 0)]
+MENU = [(0, 0)] * 24 + [(1, 0)] * 6 + [(5, 0), (10, 0)] + [(30, 0)] * 4 + [(60, 0)] + [(90, 0)] * 3 + [
+    (180, 0), (180, 0), (181, 0), (364, 0), (364, 0), (365, 0), (365, 0), (0, 365), (730, 0), (730, 0), (1095, 0), (1095, 0),
+    (1825, 0), (2555, 0), (3650, 0)]
 PROBATION = [0, 0, 0, 0, 365, 365, 730, 1095, 1825]
 DISPOSITIONS = {
-    "guilty_plea": 42, "dismissed": 20, "trial_conviction": 3, "acquitted": 2, "declined": 3, "charged": 2,
-    "deferred_adjudication": 7, "pre_plea_diversion": 5, "acd": 8, "youthful_offender": 2, "nolo_contendere_plea": 2,
-    "vacated_legal_defect": 1, "alford_plea": 1,
+    "guilty_plea": 45, "dismissed": 28, "trial_conviction": 2, "acquitted": 1, "declined": 3, "charged": 2,
+    "deferred_adjudication": 6, "pre_plea_diversion": 5, "acd": 6, "youthful_offender": 1, "nolo_contendere_plea": 1,
 }
 SUBSTANCES = ["cocaine", "cocaine", "heroin", "heroin", "fentanyl", "methamphetamine", "marijuana", "cocaine_base",
               "chorionic_gonadotropin"]

@@ -20,10 +20,16 @@ Dates are replaced by their bucket representative (``iiu.bulk.dates``), which is
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import multiprocessing as mp
+import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any, TypeVar
 
 import duckdb
@@ -35,6 +41,7 @@ from iiu.bulk.load import _q
 from iiu.engine.errors import RequestError
 from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
 from iiu.engine.request import Request, parse_request
+from iiu.law.answer import Answer
 from iiu.law.federal import parameters as P
 from iiu.law.federal.record import Priors, RecordFindings, contribution
 from iiu.law.tri import NO
@@ -45,27 +52,57 @@ KEY_COLUMNS = ("jurisdiction", "offense", "subsection", "inchoate", "disposition
                "suspended_custody_days",
                "sentence_missing", "loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon",
                "victim_age", "offense_level")
+BASE_COLUMNS = tuple(c for c in KEY_COLUMNS if c not in ("custody_days", "suspended_custody_days"))
 STAGE2_RESULTS = ("petty_offense_exception", *CONSEQUENCES)
 FINDINGS6 = ("conviction", "aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence")
 
 T = TypeVar("T")
 
 
-def _total_cap() -> int:
-    """``term_total``/``custody_total`` are only compared (``own + total >= threshold``) with the
-    federal day thresholds; capping them at the largest one changes no comparison and lets
-    records share stage-2 evaluations. Checked by the bulk/single-case equivalence test."""
-    cap = 0
-    for name, p in P.all_parameters().items():
-        if name.endswith("_days"):
-            for per in p.periods:
-                if isinstance(per.value, int) and not isinstance(per.value, bool):
-                    cap = max(cap, per.value)
-    return cap
+COUNT_CAP = 4  # the rules count earlier records up to three (DACA's three misdemeanors)
 
 
-def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:
-    if not enabled or total < 2000:
+@lru_cache(maxsize=1)
+def _day_thresholds() -> tuple[int, ...]:
+    """Every number the rules can compare a number of days with, and the number after it: the
+    federal parameters' integer values (any period) and every integer written in the federal
+    rules and the engine (a superset: more thresholds only cost sharing, never exactness)."""
+    out = {0}
+    for p in P.all_parameters().values():
+        for per in p.periods:
+            if isinstance(per.value, int) and not isinstance(per.value, bool):
+                out |= {per.value, per.value + 1}
+    for pkg in ("iiu.law.federal", "iiu.engine"):
+        for f in resources.files(pkg).iterdir():
+            if f.name.endswith(".py"):
+                for n in re.findall(r"(?<![\w.])(\d+)(?![\w.])", f.read_text(encoding="utf-8")):
+                    v = int(n)
+                    if 0 < v <= 100_000:
+                        out |= {v, v + 1}
+    return tuple(sorted(out))
+
+
+def _rep_days(v: int) -> int:
+    t = _day_thresholds()
+    return t[bisect.bisect_right(t, v) - 1]
+
+
+def _canonical_total(own: str, own_canon: str, total: str) -> str:
+    """SQL: a ``term_total``/``custody_total`` that keeps every comparison the rules make.
+
+    The rules read these sums only as ``own + total >= threshold`` (aggregate sentences of five
+    years; 180 days of confinement), and the record's own days only against thresholds, so the
+    canonical findings carry ``own_canon`` = the threshold at or below ``own``. With ``L`` the
+    threshold at or below ``own + total``, the total ``max(0, L - own_canon)`` puts
+    ``own_canon + total`` between the same thresholds as ``own + total``. The bulk/single-case
+    equivalence test checks it."""
+    x = f"({own} + {total})"
+    cases = " ".join(f"WHEN {x} >= {t} THEN {t}" for t in reversed(_day_thresholds()))
+    return f"greatest(0, (CASE {cases} ELSE 0 END) - {own_canon})"
+
+
+def progress(items: Iterable[T], total: int, label: str, enabled: bool, step: int = 500) -> Iterator[T]:
+    if not enabled or total < 2000 / step:
         yield from items
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -75,7 +112,7 @@ def progress(items: Iterable[T], total: int, label: str, enabled: bool) -> Itera
         task = bar.add_task(label, total=total)
         for i, it in enumerate(items):
             yield it
-            if i % 500 == 0:
+            if i % step == 0:
                 bar.update(task, completed=i)
         bar.update(task, completed=total)
 
@@ -86,16 +123,46 @@ class KeyResult:
     stage1: Stage1
 
 
+_ANSWER_FIELDS = tuple(f.name for f in fields(RecordFindings) if f.type in ("Answer", Answer))
+
+
+def canonical(f: RecordFindings, today: dt.date) -> RecordFindings:
+    """The findings with each answer reduced to its result (no prose, grounds or sources).
+
+    Stage 2 decides its results from the findings' results, dates and numbers; the prose only
+    travels into its explanations, which the bulk path does not output. Records whose findings
+    differ only in prose (another offense with the same answers) then share one stage-2
+    evaluation. Its dates are read only by the federal rules (parameters and dates in the
+    engine), so they are replaced by their bucket among those dates alone, and the offense date,
+    read only with an admission date, is dropped; its days (term, custody) are compared only with
+    thresholds, so they become the threshold at or below them (``_day_thresholds``). The
+    bulk/single-case equivalence test checks this."""
+    bounds = D.general_boundaries(today)
+    return replace(f, term_days=_rep_days(f.term_days), custody_days=_rep_days(f.custody_days),
+                   disposition_date=D.representative(f.disposition_date, bounds),
+                   law_as_of=D.representative(f.law_as_of, bounds), offense_date=None,
+                   **{k: Answer(getattr(f, k).result) for k in _ANSWER_FIELDS})
+
+
 @dataclass
 class BulkState:
     """What a bulk run keeps in memory: one entry per distinct key, never per record."""
 
     today: dt.date
-    keys: dict[int, KeyResult] = field(default_factory=dict)  # key hash -> request and stage 1
+    key_rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # key hash -> the key's columns
+    _keys: dict[int, KeyResult] = field(default_factory=dict)
     findings: list[RecordFindings] = field(default_factory=list)
     stage1s: list[Stage1] = field(default_factory=list)  # by findings id
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+
+    def key(self, kh: int) -> KeyResult:
+        """The request and stage 1 of an accepted key (parsed again on demand)."""
+        hit = self._keys.get(kh)
+        if hit is None:
+            req = key_request(self.key_rows[kh], self.today)
+            hit = self._keys[kh] = KeyResult(req, stage1(req))
+        return hit
 
 
 # --- 1. row validation ----------------------------------------------------------------------------
@@ -293,7 +360,6 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     """)
     _offense_date_checks(con, state.today)
     keycols = ", ".join(_q(c) for c in KEY_COLUMNS)
-    basecols = [c for c in KEY_COLUMNS if c not in ("custody_days", "suspended_custody_days")]
     con.execute(f"CREATE OR REPLACE TABLE keys AS SELECT {keycols}, hash({keycols}) AS kh, min(afb) AS min_afb, "
                 f"count(*) AS n FROM v GROUP BY ALL")
     n_keys, n_hash = con.execute("SELECT count(*), count(DISTINCT kh) FROM keys").fetchone() or (0, 0)
@@ -301,39 +367,88 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         raise RuntimeError("hash collision among stage-1 keys; rerun with fewer distinct keys")
     afbs = [r[0] for r in con.execute("SELECT DISTINCT afb FROM v ORDER BY 1").fetchall()]
     state.counts["af_buckets"] = len(afbs)
-    af_bounds = D.af_law_boundaries()
-    order = ", ".join(f"{_q(c)} NULLS FIRST" for c in basecols)
+    order = ", ".join(f"{_q(c)} NULLS FIRST" for c in BASE_COLUMNS)
     rows = con.sql(f"SELECT {keycols}, kh, min_afb FROM keys ORDER BY {order}, custody_days, suspended_custody_days, kh"
                    ).to_arrow_table().to_pylist()
+    # Chunks end where a base key ends, so each base is parsed once.
+    chunks: list[list[dict[str, Any]]] = []
+    size = max(2000, len(rows) // 32)
+    cur: list[dict[str, Any]] = []
+    for row in rows:
+        if len(cur) >= size and tuple(row[c] for c in BASE_COLUMNS) != tuple(cur[-1][c] for c in BASE_COLUMNS):
+            chunks.append(cur)
+            cur = []
+        cur.append(row)
+    if cur:
+        chunks.append(cur)
     fids: dict[RecordFindings, int] = {}
-    out: dict[str, list[Any]] = {"kh": [], "error": [], "error_field": [], "fid": [], "citation": [], "part": [], "title": [],
-                                 "jur": [], "offense_class": [], **{c: [] for c in ("conviction", "aggravated_felony", "cimt",
-                                 "controlled_substance", "firearm", "domestic_violence")},
-                                 **{c: [] for c in CONTRIB_FIELDS}, **{f"af_{b}": [] for b in afbs}, "fid_now": [],
-                                 "af_now": []}
-    from iiu.engine.sentence import check_sentence
 
-    def fid_of(s1: Stage1) -> int:
-        fid = fids.setdefault(s1.findings, len(fids))
+    def fid_of(canon: RecordFindings, pclass: str) -> int:
+        fid = fids.setdefault(canon, len(fids))
         if fid == len(state.findings):
-            state.findings.append(s1.findings)
-            state.stage1s.append(s1)
+            state.findings.append(canon)
+            state.stage1s.append(Stage1(canon, pclass, ()))
         return fid
 
+    out: dict[str, list[Any]] = {}
+    n_bases = 0
+    args = [(c, afbs, state.today) for c in chunks]
+    for part in progress(_map(_stage1_chunk, args), len(chunks), "stage 1 (distinct keys)", show_progress, step=1):
+        canon, canon_now, pclass = part.pop("_canon"), part.pop("_canon_now"), part.pop("_pclass")
+        n_bases += part.pop("_bases")[0]
+        part["fid"] = [None if c is None else fid_of(c, pc) for c, pc in zip(canon, pclass, strict=True)]
+        part["fid_now"] = [None if c is None else fid_of(c, pc) for c, pc in zip(canon_now, pclass, strict=True)]
+        for k, v in part.items():
+            out.setdefault(k, []).extend(v)
+    for row in rows:
+        state.key_rows[row["kh"]] = row
+    state.counts["stage1_keys"] = len(rows)
+    state.counts["stage1_parses"] = n_bases
+    state.counts["findings"] = len(state.findings)
+    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "af_now": pa.int64(), "own_term": pa.int64(),
+              "own_custody": pa.int64(), "own_term_c": pa.int64(), "own_custody_c": pa.int64(), **{c: pa.int64() for c in CONTRIB_FIELDS}, **{f"af_{b}": pa.int64() for b in afbs}}
+    if not out:
+        out = {k: [] for k in ("kh", "error", "error_field", "fid", "fid_now", "citation", "part", "title", "jur",
+                               "offense_class", *FINDINGS6, *CONTRIB_FIELDS, "af_now", "own_term", "own_custody",
+                               "own_term_c", "own_custody_c", *(f"af_{b}" for b in afbs))}
+    t = pa.table({k: pa.array(v, schema.get(k, pa.string())) for k, v in out.items()})
+    con.register("__kr", t)
+    con.execute("CREATE OR REPLACE TABLE key_results AS SELECT * FROM __kr")
+    con.unregister("__kr")
+    con.execute("CREATE OR REPLACE TEMP TABLE __afbs AS SELECT unnest(?::INTEGER[]) AS b", [afbs])
 
+
+def _base_request(row: dict[str, Any], today: dt.date) -> Request:
+    return parse_request(_request({**row, "custody_days": 0, "suspended_custody_days": 0, "probation_days": 0}), today=today)
+
+
+def key_request(row: dict[str, Any], today: dt.date) -> Request:
+    """The engine's request for one stage-1 key (as ``_stage1_chunk`` builds it)."""
+    return _base_request(row, today).with_changes(custody_days=row["custody_days"],
+                                                  suspended_custody_days=row["suspended_custody_days"])
+
+
+def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[str, list[Any]]:
+    """Stage 1 for a run of keys: plain Python, so it can run in a worker process."""
+    from iiu.engine.sentence import check_sentence
+
+    rows, afbs, today = arg
+    af_bounds = D.af_law_boundaries()
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "kh", "error", "error_field", "citation", "part", "title", "jur", "offense_class", *FINDINGS6, *CONTRIB_FIELDS,
+        *(f"af_{b}" for b in afbs), "af_now", "own_term", "own_custody", "own_term_c", "own_custody_c", "_canon",
+        "_canon_now", "_pclass")}
     base_key: tuple[Any, ...] | None = None
     base: Request | RequestError | None = None
     n_bases = 0
-    for row in progress(rows, len(rows), "stage 1 (distinct keys)", show_progress):
-        kh = row["kh"]
-        out["kh"].append(kh)
-        bk = tuple(row[c] for c in basecols)
+    for row in rows:
+        out["kh"].append(row["kh"])
+        bk = tuple(row[c] for c in BASE_COLUMNS)
         if bk != base_key:
             base_key = bk
             n_bases += 1
             try:
-                base = parse_request(_request({**row, "custody_days": 0, "suspended_custody_days": 0, "probation_days": 0}),
-                                     today=state.today)
+                base = _base_request(row, today)
             except RequestError as e:
                 base = e
         err: tuple[str, str] | None = None
@@ -359,22 +474,24 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
                 if c not in ("kh", "error", "error_field"):
                     out[c].append(None)
             continue
-        state.keys[kh] = KeyResult(req, s1)
-        fid = fid_of(s1)
         # The same record under today's law (iiu analyze merges the two: engine.analyze.merge_current_law).
-        s1n = stage1(req.with_changes(law_as_of=state.today))
-        out["fid_now"].append(fid_of(s1n))
+        s1n = stage1(req.with_changes(law_as_of=today))
+        out["_canon"].append(canonical(f, today))
+        out["_canon_now"].append(canonical(s1n.findings, today))
+        out["_pclass"].append(s1.possible_offense_class)
         out["af_now"].append(contribution(s1n.findings)["af_yes"])
+        out["own_term"].append(f.term_days)
+        out["own_custody"].append(f.custody_days)
+        out["own_term_c"].append(_rep_days(f.term_days))
+        out["own_custody_c"].append(_rep_days(f.custody_days))
         out["error"].append(None)
         out["error_field"].append(None)
-        out["fid"].append(fid)
         out["citation"].append(req.offense.citation)
         out["part"].append(req.subsection)
         out["title"].append(req.offense.title)
         out["jur"].append(req.catalog.code)
         out["offense_class"].append(s1.possible_offense_class)
-        out["conviction"].append(f.conviction.result)
-        for c in ("aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence"):
+        for c in FINDINGS6:
             out[c].append(getattr(f, c).result)
         contrib = contribution(f)
         for c in CONTRIB_FIELDS:
@@ -386,20 +503,56 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
             else:
                 later = stage1(req.with_changes(law_as_of=af_bounds[b])).findings
                 out[f"af_{b}"].append(contribution(later)["af_yes"])
-    state.counts["stage1_keys"] = len(rows)
-    state.counts["stage1_parses"] = n_bases
-    state.counts["findings"] = len(state.findings)
-    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "af_now": pa.int64(),
-              **{c: pa.int64() for c in CONTRIB_FIELDS},
-              **{f"af_{b}": pa.int64() for b in afbs}}
-    t = pa.table({k: pa.array(v, schema.get(k, pa.string())) for k, v in out.items()})
-    con.register("__kr", t)
-    con.execute("CREATE OR REPLACE TABLE key_results AS SELECT * FROM __kr")
-    con.unregister("__kr")
-    con.execute("CREATE OR REPLACE TEMP TABLE __afbs AS SELECT unnest(?::INTEGER[]) AS b", [afbs])
+    out["_bases"] = [n_bases]
+    return out
+
+
+_SHARED: dict[str, Any] = {}  # what forked workers inherit (stage-2 findings)
+
+
+def workers() -> int:
+    env = os.environ.get("IIU_BULK_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _map(func: Any, args: list[Any]) -> Iterator[Any]:
+    """``map`` over worker processes (fork: the catalogs and caches are inherited), in order."""
+    n = workers()
+    if n <= 1 or len(args) < 2 or sum(len(a[0]) for a in args) < 20_000 or "fork" not in mp.get_all_start_methods():
+        yield from map(func, args)
+        return
+    with mp.get_context("fork").Pool(n) as pool:
+        yield from pool.imap(func, args)
 
 
 # --- 3. priors and 4. stage 2 ---------------------------------------------------------------------
+
+
+def _stage2_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
+    """Stage 2 for a run of (findings, priors) keys; the findings come from ``_SHARED`` (inherited by fork)."""
+    from iiu.engine.analyze import merge_current_law
+
+    (rows,) = arg
+    stage1s: list[Stage1] = _SHARED["stage1s"]
+    today: dt.date = _SHARED["today"]
+    res: dict[str, list[Any]] = {"s2": [], **{c: [] for c in (*FINDINGS6, *STAGE2_RESULTS)},
+                                 **{f"now_{c}": [] for c in (*FINDINGS6, *STAGE2_RESULTS)}}
+    for row in rows:
+        s2, fid, fid_now, af_now = row[0], row[1], row[2], row[3]
+        priors = Priors(**dict(zip(PRIOR_FIELDS, row[4:], strict=True)))
+        s1, s1n = stage1s[fid], stage1s[fid_now]
+        answers = consequences(s1.findings, priors, None)
+        answers_now = consequences(s1n.findings, replace(priors, af_yes=af_now), None)
+        s1m, merged = merge_current_law(s1, answers, s1n, answers_now, today)
+        res["s2"].append(s2)
+        for prefix, st1, ans in (("", s1m, merged), ("now_", s1n, answers_now)):
+            for c in FINDINGS6:
+                res[prefix + c].append(getattr(st1.findings, c).result)
+            for c in STAGE2_RESULTS:
+                res[prefix + c].append(ans[c].result)
+    return res
 
 
 def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_progress: bool = False) -> None:
@@ -421,49 +574,51 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
         WHERE kr.error IS NOT NULL
         UNION ALL SELECT line, reason, field FROM od_rejects
     """)
-    cap = _total_cap()
     w = "OVER (PARTITION BY person_id ORDER BY dd RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    sums = []
-    for c in CONTRIB_FIELDS:
-        expr = f"sum(kr.{c}) {w} - kr.{c}"
-        if c in ("term_total", "custody_total"):
-            expr = f"least({expr}, {cap})"
-        sums.append(f"({expr})::BIGINT AS p_{c}")
+    sums = [f"(sum(kr.{c}) {w} - kr.{c})::BIGINT AS r_{c}" for c in CONTRIB_FIELDS]
     af_cases = " ".join(f"WHEN {b} THEN sum(kr.af_{b}) {w} - kr.af_{b}" for b in afbs)
     same = ("CASE WHEN vk.od IS NULL THEN 0 ELSE sum(kr.cimt_yes) OVER (PARTITION BY person_id, od ORDER BY dd "
             "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - kr.cimt_yes END")
     con.execute(f"""
         CREATE OR REPLACE TABLE pri AS
-        SELECT vk.line, vk.kh, kr.fid, kr.fid_now, {", ".join(sums)},
-               ({same})::BIGINT AS p_cimt_yes_same_date,
-               (CASE vk.afb {af_cases} END)::BIGINT AS p_af_yes,
-               (sum(kr.af_now) {w} - kr.af_now)::BIGINT AS p_af_now
+        SELECT vk.line, vk.kh, kr.fid, kr.fid_now, kr.own_term, kr.own_custody, kr.own_term_c, kr.own_custody_c,
+               {", ".join(sums)},
+               ({same})::BIGINT AS r_cimt_yes_same_date,
+               (CASE vk.afb {af_cases} END)::BIGINT AS r_af_yes,
+               (sum(kr.af_now) {w} - kr.af_now)::BIGINT AS r_af_now
         FROM vk JOIN key_results kr USING (kh)
         WHERE kr.error IS NULL
     """)
+    # Canonical priors: counts capped where no rule counts further, totals by threshold; the
+    # CIMTs split into those on other dates and those on the same offense date before capping.
+    cap = COUNT_CAP
+    canon = []
+    for c in PRIOR_FIELDS:
+        if c == "cimt_yes":
+            canon.append(f"least(r_cimt_yes - r_cimt_yes_same_date, {cap}) + least(r_cimt_yes_same_date, {cap}) AS p_cimt_yes")
+        elif c == "term_total":
+            canon.append(f"{_canonical_total('own_term', 'own_term_c', 'r_term_total')} AS p_term_total")
+        elif c == "custody_total":
+            canon.append(f"{_canonical_total('own_custody', 'own_custody_c', 'r_custody_total')} AS p_custody_total")
+        else:
+            canon.append(f"least(r_{c}, {cap}) AS p_{c}")
+    con.execute(f"""CREATE OR REPLACE TABLE pri AS SELECT line, kh, fid, fid_now, {", ".join(canon)},
+                    least(r_af_now, {cap}) AS p_af_now FROM pri""")
     pcols = ", ".join(f"p_{c}" for c in PRIOR_FIELDS)
     con.execute(f"CREATE OR REPLACE TABLE pri AS SELECT *, hash(fid, fid_now, {pcols}, p_af_now) AS s2 FROM pri")
     rows = con.execute(f"SELECT DISTINCT s2, fid, fid_now, p_af_now, {pcols} FROM pri ORDER BY s2").fetchall()
+    _SHARED["stage1s"] = state.stage1s
+    _SHARED["today"] = state.today
+    size = max(2000, len(rows) // 32)
+    chunks = [(rows[i:i + size],) for i in range(0, len(rows), size)]
     res: dict[str, list[Any]] = {"s2": [], **{c: [] for c in (*FINDINGS6, *STAGE2_RESULTS)},
                                  **{f"now_{c}": [] for c in (*FINDINGS6, *STAGE2_RESULTS)}}
-    from iiu.engine.analyze import merge_current_law
-    seen: set[int] = set()
-    for row in progress(rows, len(rows), "stage 2 (distinct findings and priors)", show_progress):
-        s2, fid, fid_now, af_now = row[0], row[1], row[2], row[3]
-        if s2 in seen:  # pragma: no cover - a hash collision would show as two rows for one s2
-            raise RuntimeError("hash collision among stage-2 keys")
-        seen.add(s2)
-        priors = Priors(**dict(zip(PRIOR_FIELDS, row[4:], strict=True)))
-        s1, s1n = state.stage1s[fid], state.stage1s[fid_now]
-        answers = consequences(s1.findings, priors, None)
-        answers_now = consequences(s1n.findings, replace(priors, af_yes=af_now), None)
-        s1m, merged = merge_current_law(s1, answers, s1n, answers_now, state.today)
-        res["s2"].append(s2)
-        for prefix, st1, ans in (("", s1m, merged), ("now_", s1n, answers_now)):
-            for c in FINDINGS6:
-                res[prefix + c].append(getattr(st1.findings, c).result)
-            for c in STAGE2_RESULTS:
-                res[prefix + c].append(ans[c].result)
+    for part in progress(_map(_stage2_chunk, chunks), len(chunks), "stage 2 (distinct findings and priors)", show_progress,
+                         step=1):
+        for k, v in part.items():
+            res[k].extend(v)
+    if len(set(res["s2"])) != len(res["s2"]):  # pragma: no cover - a 64-bit hash collision
+        raise RuntimeError("hash collision among stage-2 keys")
     state.counts["stage2_keys"] = len(rows)
     t = pa.table({"s2": pa.array(res["s2"], pa.uint64()), **{c: pa.array(v, pa.string()) for c, v in res.items() if c != "s2"}})
     con.register("__s2", t)
