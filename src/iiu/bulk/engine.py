@@ -126,6 +126,34 @@ class KeyResult:
 _ANSWER_FIELDS = tuple(f.name for f in fields(RecordFindings) if f.type in ("Answer", Answer))
 
 
+_FINDING_FIELDS = tuple(f.name for f in fields(RecordFindings))
+
+
+def canonical_tuple(f: RecordFindings, today: dt.date) -> tuple[Any, ...]:
+    """``canonical(f)`` as a tuple of plain values (cheap to hash and to send between processes)."""
+    bounds = D.general_boundaries(today)
+    out: list[Any] = []
+    for name in _FINDING_FIELDS:
+        v = getattr(f, name)
+        if name in _ANSWER_FIELDS:
+            v = v.result
+        elif name in ("disposition_date", "law_as_of"):
+            v = D.representative(v, bounds)
+        elif name == "offense_date":
+            v = None
+        elif name in ("term_days", "custody_days"):
+            v = _rep_days(v)
+        out.append(v)
+    return tuple(out)
+
+
+def from_canonical_tuple(t: tuple[Any, ...]) -> RecordFindings:
+    kw = dict(zip(_FINDING_FIELDS, t, strict=True))
+    for name in _ANSWER_FIELDS:
+        kw[name] = Answer(kw[name])
+    return RecordFindings(**kw)
+
+
 def canonical(f: RecordFindings, today: dt.date) -> RecordFindings:
     """The findings with each answer reduced to its result (no prose, grounds or sources).
 
@@ -381,13 +409,14 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         cur.append(row)
     if cur:
         chunks.append(cur)
-    fids: dict[RecordFindings, int] = {}
+    fids: dict[tuple[Any, ...], int] = {}
 
-    def fid_of(canon: RecordFindings, pclass: str) -> int:
+    def fid_of(canon: tuple[Any, ...], pclass: str) -> int:
         fid = fids.setdefault(canon, len(fids))
         if fid == len(state.findings):
-            state.findings.append(canon)
-            state.stage1s.append(Stage1(canon, pclass, ()))
+            f = from_canonical_tuple(canon)
+            state.findings.append(f)
+            state.stage1s.append(Stage1(f, pclass, ()))
         return fid
 
     out: dict[str, list[Any]] = {}
@@ -476,8 +505,8 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[
             continue
         # The same record under today's law (iiu analyze merges the two: engine.analyze.merge_current_law).
         s1n = stage1(req.with_changes(law_as_of=today))
-        out["_canon"].append(canonical(f, today))
-        out["_canon_now"].append(canonical(s1n.findings, today))
+        out["_canon"].append(canonical_tuple(f, today))
+        out["_canon_now"].append(canonical_tuple(s1n.findings, today))
         out["_pclass"].append(s1.possible_offense_class)
         out["af_now"].append(contribution(s1n.findings)["af_yes"])
         out["own_term"].append(f.term_days)

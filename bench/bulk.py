@@ -1,0 +1,120 @@
+"""Benchmark of the bulk audit (issue 6): records per second, peak memory, and the ratio to a
+bare DuckDB scan + join + group-by of the same file, measured in the same run.
+
+    python -m bench.bulk [N]          # N from argv, else IIU_BENCH_RECORDS, else 1,000,000
+    IIU_BENCH_FULL=1 python -m bench.bulk   # 10,000,000 records
+
+Each measurement runs in a fresh process (peak memory is that process's ru_maxrss). The
+baseline reads the same CSV with DuckDB, joins it to the catalog's offense table and groups
+by offense and disposition: the least any audit of the file must do. The audit is
+``iiu audit`` as shipped (DuckDB engine, avoidable-harm analysis included), and again with
+``--no-alternatives``. Targets: 1,000,000 records within 10x of the baseline; 10,000,000
+records under 8 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_N = 1_000_000
+FULL_N = 10_000_000
+
+
+def _child(kind: str, path: str, out: str) -> None:
+    """Runs in a fresh process: one measurement, printed as JSON."""
+    import resource
+
+    t0 = time.perf_counter()
+    info: dict[str, object] = {}
+    if kind == "baseline":
+        import duckdb
+        import pyarrow as pa
+
+        from iiu.law.catalog import get_catalog
+
+        rows: dict[str, list[str]] = {"jurisdiction": [], "citation": [], "title": []}
+        for code in ("NY", "CA", "IL"):
+            for o in get_catalog(code).offenses:
+                rows["jurisdiction"].append(code)
+                rows["citation"].append(o.citation)
+                rows["title"].append(o.title)
+        t0 = time.perf_counter()  # the catalog load is the audit's cost, not the baseline's
+        con = duckdb.connect()
+        con.register("offenses", pa.table(rows))
+        p = path.replace("'", "''")
+        n = con.execute(f"""
+            SELECT count(*) FROM (
+                SELECT r.jurisdiction, r.offense, r.disposition, count(*) AS n, sum(TRY_CAST(r.custody_days AS BIGINT)) AS days,
+                       any_value(o.title) AS title
+                FROM read_csv('{p}', all_varchar=true, header=true) r
+                LEFT JOIN offenses o ON o.jurisdiction = r.jurisdiction AND o.citation = r.offense
+                GROUP BY ALL)""").fetchone()
+        info["groups"] = n[0] if n else 0
+    else:
+        import datetime as dt
+
+        from iiu.bulk.audit import audit
+
+        s = audit(Path(path), Path(out), today=dt.date(2026, 1, 1), show_progress=False,
+                  alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "5GB"))
+        info.update(accepted=s["accepted"], rejected=s["rejected"], timings=s["_timings"], counts=s["_counts"])
+    info["seconds"] = time.perf_counter() - t0
+    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(info))
+
+
+def _measure(kind: str, path: Path, out: Path) -> dict[str, object]:
+    r = subprocess.run([sys.executable, "-m", "bench.bulk", "--child", kind, str(path), str(out)],
+                       capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[1])
+    if r.returncode != 0:
+        raise RuntimeError(f"{kind} failed: {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--child"]:
+        _child(argv[1], argv[2], argv[3])
+        return {}
+    if argv and argv[0].isdigit():
+        n = int(argv[0])
+    elif os.environ.get("IIU_BENCH_FULL") == "1":
+        n = FULL_N
+    else:
+        n = int(os.environ.get("IIU_BENCH_RECORDS", DEFAULT_N))
+    from iiu.bulk.demo import write
+
+    with tempfile.TemporaryDirectory(prefix="iiu-bench-") as tmp:
+        src = Path(tmp) / "records.csv"
+        t0 = time.perf_counter()
+        write(src, n, seed=2021, bad_fraction=0.01)
+        gen = time.perf_counter() - t0
+        base = _measure("baseline", src, Path(tmp) / "base")
+        runs = {kind: _measure(kind, src, Path(tmp) / kind) for kind in ("audit", "audit_no_alternatives")}
+    report: dict[str, object] = {"records": n, "generate_seconds": round(gen, 2), "baseline_seconds": round(float(base["seconds"]), 3)}
+    for kind, r in runs.items():
+        secs = float(r["seconds"])  # type: ignore[arg-type]
+        report[kind] = {
+            "seconds": round(secs, 2),
+            "records_per_second": round(n / secs),
+            "ratio_to_baseline": round(secs / float(base["seconds"]), 1),  # type: ignore[arg-type]
+            "peak_rss_mb": round(float(r["peak_rss_mb"])),  # type: ignore[arg-type]
+            "accepted": r["accepted"], "rejected": r["rejected"],
+            "distinct_keys": r["counts"], "timings": {k: round(v, 2) for k, v in r["timings"].items()},  # type: ignore[union-attr]
+        }
+    target_ratio = 10.0 if n <= DEFAULT_N else None
+    report["targets"] = {"ratio_at_1M": "<= 10x (aim 5x)", "memory_at_10M": "< 8 GB",
+                         "met_ratio": (report["audit"]["ratio_to_baseline"] <= target_ratio) if target_ratio else None,  # type: ignore[index]
+                         "met_memory": report["audit"]["peak_rss_mb"] < 8192}  # type: ignore[index]
+    print(json.dumps(report, indent=2))
+    return report
+
+
+if __name__ == "__main__":
+    main()
