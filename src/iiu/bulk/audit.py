@@ -52,8 +52,14 @@ def evaluate_file(con: duckdb.DuckDBPyConnection, records: Path, *, mapping: str
                   show_progress: bool | None = None, alternatives: bool = True) -> E.BulkState:
     """Import, validate and evaluate: tables ``results`` (+ ``any_consequence``, ``alternative``) and ``rejected``."""
     loaded = prepare(con, records, mapping)
-    state = E.run(con, today, show_progress=show_progress, reader_rejects=loaded.rejects)
-    state.counts["input_rows"] = int(con.execute("SELECT count(*) FROM rec").fetchone()[0]) + len(loaded.rejects)  # type: ignore[index]
+    return evaluate_rec(con, today=today, show_progress=show_progress, alternatives=alternatives, reader_rejects=loaded.rejects)
+
+
+def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_progress: bool | None, alternatives: bool,
+                 reader_rejects: list[tuple[int, str, str]] | None = None) -> E.BulkState:
+    """Table ``rec`` (§5.3 columns, ``line``, ``map_error``) -> ``results`` and ``rejected``."""
+    state = E.run(con, today, show_progress=show_progress, reader_rejects=reader_rejects or [])
+    state.counts["input_rows"] = int(con.execute("SELECT count(*) FROM rec").fetchone()[0]) + len(reader_rejects or [])  # type: ignore[index]
     t0 = time.perf_counter()
     harm_any = " OR ".join(f"{c} <> 'no'" for c in CONSEQUENCE_COLUMNS)
     con.execute(f"CREATE OR REPLACE TABLE results AS SELECT *, ({harm_any}) AS any_consequence FROM results")
@@ -152,7 +158,8 @@ def audit(records: Path, out: Path, *, mapping: str | None = None, write_csv: bo
     if engine == "spark":
         from iiu.bulk.spark import audit_spark
 
-        return audit_spark(records, out, mapping=mapping, write_csv=write_csv, today=today, report=report)
+        return audit_spark(records, out, mapping=mapping, write_csv=write_csv, today=today, report=report,
+                           alternatives=alternatives)
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: duckdb or spark")
     work = Path(tempfile.mkdtemp(prefix="iiu-audit-"))

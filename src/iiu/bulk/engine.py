@@ -200,12 +200,14 @@ def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def validate(con: duckdb.DuckDBPyConnection, src: str = "rec") -> None:
+def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bool = True) -> None:
     """``rec`` -> ``typed`` (every row, typed, with ``reason``/``field`` of the first failure)."""
     iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?$"
     days_ok = r"^[+]?[0-9]+(\.0*)?$"
     neg = r"^-[0-9]+(\.[0-9]*)?$"
-    checks: list[tuple[str, str, str]] = [("map_error IS NOT NULL", "map_error", "''")]
+    map_field = ("CASE WHEN map_error LIKE 'duplicate record_id%' THEN 'record_id' "
+                 "WHEN map_error LIKE 'missing field %' THEN regexp_extract(map_error, '^missing field ([a-z_]+)', 1) ELSE '' END")
+    checks: list[tuple[str, str, str]] = [("map_error IS NOT NULL", "map_error", map_field)]
     for c in REQUIRED:
         checks.append((f"{_q(c)} IS NULL", _lit(f"missing field {c}"), _lit(c)))
     for c in ("disposition_date", "offense_date"):
@@ -240,7 +242,12 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec") -> None:
                {days}, {nums}
         FROM {src}
     """)
-    # Duplicate record ids: the first occurrence is kept, later ones are rejected.
+    if duplicates:
+        dedupe(con)
+
+
+def dedupe(con: duckdb.DuckDBPyConnection) -> None:
+    """Duplicate record ids: the first occurrence that passes the row checks is kept, later ones are rejected."""
     con.execute("""
         CREATE OR REPLACE TABLE typed AS
         SELECT * REPLACE (

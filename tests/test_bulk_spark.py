@@ -1,0 +1,33 @@
+"""``iiu audit --engine spark`` gives the DuckDB engine's output (PySpark local mode, small data).
+
+PySpark is an optional extra (``pip install 'iiu[spark]'`` and a Java runtime); without it
+the test is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iiu.bulk import demo
+from iiu.bulk.audit import audit
+
+_missing = [m for m in ("pyspark", "pandas") if importlib.util.find_spec(m) is None]
+pytestmark = pytest.mark.skipif(bool(_missing) or shutil.which("java") is None,
+                                reason=f"PySpark engine needs {', '.join(_missing) or 'a Java runtime'} "
+                                       "(optional extra: pip install 'iiu[spark]')")
+
+
+def test_spark_engine_matches_duckdb(tmp_path: Path) -> None:
+    src = tmp_path / "d.csv"
+    demo.write(src, 400, seed=13, bad_fraction=0.03)
+    today = dt.date(2026, 11, 28)
+    a = audit(src, tmp_path / "duck", write_csv=True, today=today, show_progress=False, report=False)
+    b = audit(src, tmp_path / "spark", engine="spark", write_csv=True, today=today, report=False)
+    assert (a["accepted"], a["rejected"]) == (b["accepted"], b["rejected"])
+    for name in ("records.csv", "rejected.csv"):
+        assert (tmp_path / "duck" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
