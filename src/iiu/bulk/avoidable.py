@@ -29,13 +29,19 @@ def _kind(change: dict[str, Any]) -> str:
     return "record of conviction" + (" with a sentence change" if "sentence" in keys else "")
 
 
+KIND_ORDER = ("sentence", "record of conviction", "record of conviction with a sentence change", "plea to another offense",
+              "plea to another offense with a sentence change", "disposition")
+
+
 def best_alternative(req: Request, s1: Stage1, priors: Priors) -> dict[str, Any] | None:
-    """The candidate that removes the most consequences (ties: the engine's order), or None."""
+    """The least drastic candidate that removes a consequence and adds none — a sentence change
+    before a different record of conviction, before a plea to another offense, before a
+    non-conviction disposition; then the one that removes most (ties: the engine's order)."""
     answers = consequences(s1.findings, priors, None)
     base = _results(s1, answers)
     if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
         return None
-    best: tuple[int, int, dict[str, Any]] | None = None
+    best: tuple[tuple[int, int, int], int, dict[str, Any]] | None = None
     seen: set[str] = set()
     for summary, new, change in _candidates(req, s1):
         sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
@@ -48,7 +54,8 @@ def best_alternative(req: Request, s1: Stage1, priors: Priors) -> dict[str, Any]
         adds = [k for k in HARM_KEYS if res[k] != base[k] and res[k] != NO and base[k] == NO]
         if not removes or adds:
             continue
-        score = (len(removes), harm(base) - harm(res))
-        if best is None or score > (best[0], best[1]):
-            best = (score[0], score[1], {"summary": summary, "kind": _kind(change), "removes": removes})
+        kind = _kind(change)
+        score = (-KIND_ORDER.index(kind), len(removes), harm(base) - harm(res))
+        if best is None or score > best[0]:
+            best = (score, 0, {"summary": summary, "kind": kind, "removes": removes})
     return None if best is None else best[2]

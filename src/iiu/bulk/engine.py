@@ -511,7 +511,12 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[
                     out[c].append(None)
             continue
         # The same record under today's law (iiu analyze merges the two: engine.analyze.merge_current_law).
-        s1n = stage1(req.with_changes(law_as_of=today))
+        if D.af_bucket(req.law_as_of) == D.af_bucket(today):
+            # Stage 1 reads the law date only through the aggravated-felony parameters (dates.af_law_boundaries):
+            # in the same bucket, today's findings are these with today's date.
+            s1n = Stage1(replace(f, law_as_of=today), s1.possible_offense_class, s1.max_sources)
+        else:
+            s1n = stage1(req.with_changes(law_as_of=today))
         out["_canon"].append(canonical_tuple(f, today))
         out["_canon_now"].append(canonical_tuple(s1n.findings, today))
         out["_pclass"].append(s1.possible_offense_class)
