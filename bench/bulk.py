@@ -62,10 +62,17 @@ def _child(kind: str, path: str, out: str) -> None:
         from iiu.bulk.audit import audit
 
         s = audit(Path(path), Path(out), today=dt.date(2026, 1, 1), show_progress=False,
-                  alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "5GB"))
+                  alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "4GB"))
         info.update(accepted=s["accepted"], rejected=s["rejected"], timings=s["_timings"], counts=s["_counts"])
     info["seconds"] = time.perf_counter() - t0
     info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Forked workers (stage 1 and 2) share the parent's pages until they write them; the largest
+    # worker's peak is reported too, and the sum of the parent and every worker as an upper bound.
+    info["peak_rss_worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if kind != "baseline":
+        from iiu.bulk.engine import workers
+
+        info["workers"] = workers()
     print(json.dumps(info))
 
 
@@ -105,13 +112,16 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             "records_per_second": round(n / secs),
             "ratio_to_baseline": round(secs / float(base["seconds"]), 1),  # type: ignore[arg-type]
             "peak_rss_mb": round(float(r["peak_rss_mb"])),  # type: ignore[arg-type]
+            "peak_rss_worker_mb": round(float(r.get("peak_rss_worker_mb", 0))),  # type: ignore[arg-type]
+            "peak_rss_upper_bound_mb": round(float(r["peak_rss_mb"]) + int(r.get("workers", 1))  # type: ignore[arg-type, call-overload]
+                                             * float(r.get("peak_rss_worker_mb", 0))),  # type: ignore[arg-type]
             "accepted": r["accepted"], "rejected": r["rejected"],
             "distinct_keys": r["counts"], "timings": {k: round(v, 2) for k, v in r["timings"].items()},  # type: ignore[union-attr]
         }
     target_ratio = 10.0 if n <= DEFAULT_N else None
     report["targets"] = {"ratio_at_1M": "<= 10x (aim 5x)", "memory_at_10M": "< 8 GB",
                          "met_ratio": (report["audit"]["ratio_to_baseline"] <= target_ratio) if target_ratio else None,  # type: ignore[index]
-                         "met_memory": report["audit"]["peak_rss_mb"] < 8192}  # type: ignore[index]
+                         "met_memory": report["audit"]["peak_rss_upper_bound_mb"] < 8192}  # type: ignore[index]
     print(json.dumps(report, indent=2))
     return report
 

@@ -40,10 +40,10 @@ def _row(rid: str, pid: str, jur: str, off: str, disp: str, dd: str, od: str | N
 
 
 HANDMADE = [
-    # Two CIMTs (grand larceny) on different dates; then a third on the same offense date as the second (one scheme).
-    _row("H-CIMT-1", "H1", "NY", "PL 155.30", "guilty_plea", "2012-03-01", "2011-12-01", 30),
-    _row("H-CIMT-2", "H1", "NY", "PL 155.30", "guilty_plea", "2014-05-01", "2014-01-10", 60),
-    _row("H-CIMT-3", "H1", "NY", "PL 155.25", "guilty_plea", "2014-05-01", "2014-01-10", 10),
+    # Two CIMTs (petty theft, PC 484) on different dates; then a third on the same offense date as the second (one scheme).
+    _row("H-CIMT-1", "H1", "CA", "PC 484", "guilty_plea", "2012-03-01", "2011-12-01", 30),
+    _row("H-CIMT-2", "H1", "CA", "PC 484", "guilty_plea", "2014-05-01", "2014-01-10", 60),
+    _row("H-CIMT-3", "H1", "CA", "PC 484", "guilty_plea", "2014-05-01", "2014-01-10", 10),
     # The single offense of 30 grams or less of marijuana; then one over 30 g; then a second offense.
     _row("H-MJ-1", "H2", "NY", "PL 221.10", "guilty_plea", "2015-02-01", "2015-01-01", 0, substance="marijuana",
          marijuana_grams="30"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -34,8 +35,9 @@ def connect(workdir: Path | None = None, memory_limit: str | None = None) -> duc
     con.execute("SET preserve_insertion_order = true")
     if workdir is not None:
         con.execute(f"SET temp_directory = '{str(workdir).replace(chr(39), chr(39) * 2)}'")
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+    # DuckDB spills to ``workdir`` past this; the rest of the machine is left to the Python side.
+    memory_limit = memory_limit or os.environ.get("IIU_BULK_MEMORY", "4GB")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
     return con
 
 
@@ -68,25 +70,39 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     return state
 
 
+def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> list[tuple[int, int, str, str]]:
+    """Avoidable harm for a run of distinct (stage-1 key, priors); runs in a forked worker."""
+    (rows,) = arg
+    state: E.BulkState = E._SHARED["state"]
+    out = []
+    for row in rows:
+        kh, s2 = row[0], row[1]
+        priors = Priors(**dict(zip(E.PRIOR_FIELDS, row[2:], strict=True)))
+        key = state.key(kh)
+        alt = best_alternative(key.request, key.stage1, priors, state.today)
+        if alt is not None:
+            out.append((kh, s2, f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"])))
+    return out
+
+
 def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool) -> None:
     data: dict[str, list[Any]] = {"kh": [], "s2": [], "alternative": [], "alternative_removes": []}
     if enabled:
         pcols = ", ".join(f"p.p_{c}" for c in E.PRIOR_FIELDS)
         rows = con.execute(f"""
-            SELECT DISTINCT r.kh, r.s2, p.fid, {pcols} FROM results r JOIN pri p USING (line)
+            SELECT DISTINCT r.kh, r.s2, {pcols} FROM results r JOIN pri p USING (line)
             WHERE r.any_consequence AND r.conviction <> 'no' ORDER BY r.kh, r.s2
         """).fetchall()
-        for row in E.progress(rows, len(rows), "safer alternatives (distinct keys)", show_progress):
-            kh, s2 = row[0], row[1]
-            priors = Priors(**dict(zip(E.PRIOR_FIELDS, row[3:], strict=True)))
-            key = state.key(kh)
-            alt = best_alternative(key.request, key.stage1, priors)
-            if alt is None:
-                continue
-            data["kh"].append(kh)
-            data["s2"].append(s2)
-            data["alternative"].append(f"{alt['kind']}: {alt['summary']}")
-            data["alternative_removes"].append(", ".join(alt["removes"]))
+        E._SHARED["state"] = state
+        size = max(1000, len(rows) // 32)
+        chunks = [(rows[i:i + size],) for i in range(0, len(rows), size)]
+        for part in E.progress(E._map(_alt_chunk, chunks, threshold=5000), len(chunks), "safer alternatives (distinct keys)",
+                               show_progress, step=1):
+            for kh, s2, alt, removes in part:
+                data["kh"].append(kh)
+                data["s2"].append(s2)
+                data["alternative"].append(alt)
+                data["alternative_removes"].append(removes)
         state.counts["alternative_keys"] = len(rows)
     t = pa.table({"kh": pa.array(data["kh"], pa.uint64()), "s2": pa.array(data["s2"], pa.uint64()),
                   "alternative": pa.array(data["alternative"], pa.string()),

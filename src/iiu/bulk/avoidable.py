@@ -9,6 +9,7 @@ history; the bulk path has the priors as sums, so this module runs the same cand
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from iiu.engine.alternatives import HARM_KEYS, _candidates, _results, harm
@@ -33,29 +34,39 @@ KIND_ORDER = ("sentence", "record of conviction", "record of conviction with a s
               "plea to another offense with a sentence change", "disposition")
 
 
-def best_alternative(req: Request, s1: Stage1, priors: Priors) -> dict[str, Any] | None:
+def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date) -> dict[str, Any] | None:
     """The least drastic candidate that removes a consequence and adds none — a sentence change
     before a different record of conviction, before a plea to another offense, before a
-    non-conviction disposition; then the one that removes most (ties: the engine's order)."""
-    answers = consequences(s1.findings, priors, None)
+    non-conviction disposition; then the one that removes most (ties: the engine's order).
+
+    Findings are reduced to their results (``engine.canonical``, exact for stage 2) so that
+    candidates shared by many records hit the engine's stage-2 memo."""
+    from iiu.bulk.engine import canonical
+
+    answers = consequences(canonical(s1.findings, today), priors, None)
     base = _results(s1, answers)
     if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
         return None
-    best: tuple[tuple[int, int, int], int, dict[str, Any]] | None = None
+    by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     seen: set[str] = set()
     for summary, new, change in _candidates(req, s1):
         sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
         if sig in seen:
             continue
         seen.add(sig)
-        s1n = stage1(new)
-        res = _results(s1n, consequences(s1n.findings, priors, None))
-        removes = [k for k in CONSEQUENCES if base[k] != NO and res[k] == NO]
-        adds = [k for k in HARM_KEYS if res[k] != base[k] and res[k] != NO and base[k] == NO]
-        if not removes or adds:
-            continue
-        kind = _kind(change)
-        score = (-KIND_ORDER.index(kind), len(removes), harm(base) - harm(res))
-        if best is None or score > best[0]:
-            best = (score, 0, {"summary": summary, "kind": kind, "removes": removes})
-    return None if best is None else best[2]
+        by_kind.setdefault(_kind(change), []).append((summary, {"new": new}))
+    for kind in KIND_ORDER:
+        best: tuple[tuple[int, int], dict[str, Any]] | None = None
+        for summary, item in by_kind.get(kind, []):
+            s1n = stage1(item["new"])
+            res = _results(s1n, consequences(canonical(s1n.findings, today), priors, None))
+            removes = [k for k in CONSEQUENCES if base[k] != NO and res[k] == NO]
+            adds = [k for k in HARM_KEYS if res[k] != base[k] and res[k] != NO and base[k] == NO]
+            if not removes or adds:
+                continue
+            score = (len(removes), harm(base) - harm(res))
+            if best is None or score > best[0]:
+                best = (score, {"summary": summary, "kind": kind, "removes": removes})
+        if best is not None:
+            return best[1]
+    return None

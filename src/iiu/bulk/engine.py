@@ -558,10 +558,10 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _map(func: Any, args: list[Any]) -> Iterator[Any]:
+def _map(func: Any, args: list[Any], threshold: int = 20_000) -> Iterator[Any]:
     """``map`` over worker processes (fork: the catalogs and caches are inherited), in order."""
     n = workers()
-    if n <= 1 or len(args) < 2 or sum(len(a[0]) for a in args) < 20_000 or "fork" not in mp.get_all_start_methods():
+    if n <= 1 or len(args) < 2 or sum(len(a[0]) for a in args) < threshold or "fork" not in mp.get_all_start_methods():
         yield from map(func, args)
         return
     with mp.get_context("fork").Pool(n) as pool:

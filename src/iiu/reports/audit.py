@@ -81,7 +81,7 @@ def bar_chart(items: list[tuple[str, int | None]], *, width: int = 640, unit: st
             txt = f"{v:.2f}" if isinstance(v, float) else f"{v:,}"
             parts.append(f'<text x="{label_w + w + 4}" y="{y + 13}" font-size="12">{txt}{unit}</text>')
         else:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 13}" font-size="12" fill="#777">suppressed (&lt;{MIN_CELL})</text>')
+            parts.append(f'<text x="{label_w + 4}" y="{y + 13}" font-size="12" fill="#777">suppressed (small cell)</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -181,7 +181,7 @@ def report_data(con: duckdb.DuckDBPyConnection, summary: dict[str, Any]) -> dict
 
 def _fmt(v: Any) -> str:
     if v is None:
-        return f"<{MIN_CELL}"
+        return "—"
     if isinstance(v, float):
         return f"{v:.2f}"
     if isinstance(v, int):
