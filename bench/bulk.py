@@ -62,7 +62,7 @@ def _child(kind: str, path: str, out: str) -> None:
         from iiu.bulk.audit import audit
 
         s = audit(Path(path), Path(out), today=dt.date(2026, 1, 1), show_progress=False,
-                  alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "4GB"))
+                  alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "3GB"))
         info.update(accepted=s["accepted"], rejected=s["rejected"], timings=s["_timings"], counts=s["_counts"])
     info["seconds"] = time.perf_counter() - t0
     info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -33,10 +33,11 @@ OUT_COLUMNS = (
 def connect(workdir: Path | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")  # our own bars (rich) report the long steps
     if workdir is not None:
         con.execute(f"SET temp_directory = '{str(workdir).replace(chr(39), chr(39) * 2)}'")
     # DuckDB spills to ``workdir`` past this; the rest of the machine is left to the Python side.
-    memory_limit = memory_limit or os.environ.get("IIU_BULK_MEMORY", "4GB")
+    memory_limit = memory_limit or os.environ.get("IIU_BULK_MEMORY", "3GB")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     return con
 
@@ -181,6 +182,8 @@ def audit(records: Path, out: Path, *, mapping: str | None = None, write_csv: bo
     work = Path(tempfile.mkdtemp(prefix="iiu-audit-"))
     try:
         con = connect(work, memory_limit)
+        if show_progress:
+            con.execute("SET enable_progress_bar = true")
         state = evaluate_file(con, records, mapping=mapping, today=today, show_progress=show_progress,
                               alternatives=alternatives)
         t0 = time.perf_counter()

@@ -267,7 +267,7 @@ def dedupe(con: duckdb.DuckDBPyConnection) -> None:
 def _date_reps(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
     """``entry_map`` (jurisdiction, offense -> catalog entry), ``bounds`` (entry, boundary) and
     ``af_bounds``: the date buckets of each entry (``iiu.bulk.dates``)."""
-    from iiu.law.catalog import UnknownCitation, UnknownJurisdiction, get_catalog, resolve
+    from iiu.law.catalog import get_catalog, resolve
 
     pairs = con.execute("SELECT DISTINCT jurisdiction, offense FROM typed WHERE reason IS NULL").fetchall()
     entries: dict[tuple[str, str], int] = {}
@@ -279,7 +279,7 @@ def _date_reps(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
             entry, _ = resolve(code, off)
             ek = (code, entry.citation)
             bounds = D.boundaries_for(code, entry, today) if ek not in entries else ()
-        except (UnknownCitation, UnknownJurisdiction, LookupError):
+        except Exception:  # noqa: BLE001 - unknown citation or jurisdiction: the key check reports it
             ek = ("", "")
             bounds = D.boundaries(today) if ek not in entries else ()
         if ek not in entries:
@@ -487,6 +487,8 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[
                 base = _base_request(row, today)
             except RequestError as e:
                 base = e
+            except Exception as e:  # noqa: BLE001 - one key the engine cannot handle must not stop the run
+                base = RequestError(f"the engine could not analyse this record ({type(e).__name__}: {e})", "engine")
         err: tuple[str, str] | None = None
         if isinstance(base, RequestError):
             err = (base.message, base.field)
