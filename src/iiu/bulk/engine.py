@@ -3,19 +3,26 @@
 1. Validate rows in SQL (row-level checks: required fields, dates, whole days, numbers,
    duplicate ids); rows that fail are rejected with their line and reason.
 2. Compute the distinct stage-1 keys (jurisdiction, offense, subsection, inchoate,
-   disposition, disposition-date bucket, offense-date bucket, sentence, facts) in DuckDB and
-   evaluate each once with ``parse_request`` + ``stage1`` — the engine's own functions. A key
-   the engine refuses (unknown citation, a sentence over the maximum, ...) rejects its rows
-   with the engine's message.
+   disposition, disposition-date bucket, custody, suspended custody, facts) in DuckDB and
+   evaluate each once with ``parse_request`` + ``check_sentence`` + ``stage1`` — the engine's
+   own functions. A key the engine refuses (unknown citation, a sentence over the maximum, ...)
+   rejects its rows with the engine's message. The offense date is checked against the
+   statute's life once per (offense, offense-date bucket) with ``parse_request`` too.
 3. Join back and sum each record's ``Priors`` with window functions over the same person's
    other records with a disposition date on or before this one's (``contribution()`` per
    record; ``cimt_yes_same_date`` over those with the same non-null offense date). As in
    ``iiu analyze``, an earlier record is analysed with the later record's law date; only the
    aggravated-felony rules read that date, so those contributions are kept per bucket of the
    aggravated-felony parameters (``dates.af_law_boundaries``).
-4. Evaluate ``consequences()`` once per distinct (findings, priors) and join back.
+4. Evaluate ``consequences()`` once per distinct (findings, priors), under the law at the
+   disposition date and today's, merged by the engine's ``merge_current_law`` as ``iiu
+   analyze`` does, and join back.
 
-Dates are replaced by their bucket representative (``iiu.bulk.dates``), which is exact.
+Sharing is exact by construction and checked by the bulk/single-case equivalence test:
+dates become their bucket's representative (``iiu.bulk.dates``); stage 2 sees findings
+reduced to their results (``canonical``) and priors with counts capped and day totals
+bucketed at the rules' thresholds (``_canonical_total``). Stage 1 and stage 2 run in forked
+worker processes (``IIU_BULK_WORKERS``, default: the CPU count, at most 4) on large runs.
 """
 
 from __future__ import annotations
