@@ -160,3 +160,32 @@ def test_a_file_without_the_required_columns_is_an_error(tmp_path: Path) -> None
     runner = CliRunner()
     r = runner.invoke(app, ["audit", str(p), "--out", str(tmp_path / "o")])
     assert r.exit_code == 2 and "record_id" in json.loads(r.output)["error"]
+
+
+def test_a_mapping_file_adapts_another_schema(tmp_path: Path) -> None:
+    src = tmp_path / "export.csv"
+    src.write_text("Case No,Defendant,Statute,Outcome,Date,Jail Days\n"
+                   "A-1,D1,PL 155.25,PLEA,06/01/2019,30\n"
+                   "A-2,D1,PL 155.25,NOLLE,06/02/2019,\n"
+                   "A-3,D2,PL 155.25,???,06/03/2019,0\n", encoding="utf-8")
+    mapping = tmp_path / "office.yaml"
+    mapping.write_text("""
+name: my-office
+require: [case no, statute]
+fields:
+  record_id: {column: case_no}
+  person_id: {column: defendant}
+  jurisdiction: {value: NY}
+  offense: {column: statute}
+  disposition_date: {column: date, date_formats: ["%m/%d/%Y"]}
+  custody_days: {column: jail_days}
+  suspended_custody_days: {value: "0"}
+  probation_days: {value: "0"}
+  disposition: {column: outcome, map: {PLEA: guilty_plea, Nolle: dismissed}}
+""".replace("require: [case no, statute]", "require: [case_no, statute]"), encoding="utf-8")
+    con = connect()
+    evaluate_file(con, src, mapping=str(mapping), today=TODAY, show_progress=False, alternatives=False)
+    rows = con.execute("SELECT record_id, disposition_date FROM results ORDER BY line").fetchall()
+    rejected = con.execute("SELECT line, field FROM rejected ORDER BY line").fetchall()
+    assert rows == [("A-1", dt.date(2019, 6, 1)), ("A-2", dt.date(2019, 6, 2))]  # a dismissal needs no sentence
+    assert rejected == [(4, "disposition")]  # '???' is no disposition kind

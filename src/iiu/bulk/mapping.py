@@ -11,6 +11,7 @@ A mapping is YAML::
       person_id: {column: defendant_id}
       jurisdiction: {value: IL}
       disposition_date: {column: disp_date, date_formats: ["%m/%d/%Y", "%Y-%m-%d"]}
+      disposition: {column: outcome, map: {PLEA: guilty_plea, NOLLE: dismissed}}
     derive:                                # named transforms (iiu.bulk.transforms)
       - {function: il_statute, from: [chapter, act, section], to: [offense, inchoate]}
 
@@ -110,7 +111,12 @@ def _field_sql(spec: dict[str, Any], columns: set[str]) -> str:
         tries = [f"strftime(try_strptime({expr}, {_lit(f)}), '%Y-%m-%d')" for f in fmts]
         return f"coalesce({', '.join(tries)}, {expr})"
     if spec.get("upper"):
-        return f"upper({expr})"
+        expr = f"upper({expr})"
+    table = spec.get("map")
+    if isinstance(table, dict) and table:
+        # Source values (compared without case or surrounding space) -> target values; others pass through.
+        whens = " ".join(f"WHEN {_lit(str(k).strip().lower())} THEN {_lit(str(v))}" for k, v in table.items())
+        expr = f"(CASE lower(trim({expr})) {whens} ELSE {expr} END)"
     return expr
 
 
