@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     target_ratio = 10.0 if n <= DEFAULT_N else None
     report["targets"] = {"ratio_at_1M": "<= 10x (aim 5x)", "memory_at_10M": "< 8 GB",
                          "met_ratio": (report["audit"]["ratio_to_baseline"] <= target_ratio) if target_ratio else None,  # type: ignore[index]
-                         "met_memory": report["audit"]["peak_rss_upper_bound_mb"] < 8192}  # type: ignore[index]
+                         # parent + workers x the largest worker: an upper bound (forked workers share pages)
+                         "met_memory": (report["audit"]["peak_rss_upper_bound_mb"] < 8192) if n >= FULL_N else None}  # type: ignore[index]
     print(json.dumps(report, indent=2))
     return report
 
