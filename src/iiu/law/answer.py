@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
+from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +47,17 @@ class Answer:
 
 
 def _uniq(items: Any) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for it in items:
-        if it:
-            seen.setdefault(it, None)
+    """Distinct non-empty strings, in order (dict.fromkeys keeps the first of each)."""
+    seen = dict.fromkeys(items)
+    seen.pop("", None)
     return tuple(seen)
+
+
+def _flat(parts: list[Answer], attr: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for p in parts:
+        out.extend(getattr(p, attr))
+    return _uniq(out)
 
 
 def yes(why: str, sources: tuple[str, ...] | list[str], grounds: tuple[str, ...] = (), trace: tuple[Step, ...] = ()) -> Answer:
@@ -76,28 +82,33 @@ def depends(
 
 def combine_any(parts: list[Answer], none_why: str, none_sources: tuple[str, ...]) -> Answer:
     """A person is exposed if any ground applies. Grounds that are yes or depends are kept."""
-    result = any_of(p.result for p in parts)
-    if result == NO:
-        srcs = _uniq(s for p in parts for s in p.sources) or none_sources
-        return Answer(NO, none_why, (), (), srcs, tuple(st for p in parts for st in p.trace))
     live = [p for p in parts if p.result != NO]
-    if result == YES:
-        live_yes = [p for p in live if p.result == YES]
+    if not live:
+        trace: tuple[Step, ...] = ()
+        for p in parts:
+            if p.trace:
+                trace += p.trace
+        return Answer(NO, none_why, (), (), _flat(parts, "sources") or none_sources, trace)
+    trace = ()
+    for p in live:
+        if p.trace:
+            trace += p.trace
+    if any(p.result == YES for p in live):
         return Answer(
             YES,
-            " ".join(_uniq(p.why for p in live_yes)),
-            _uniq(g for p in live for g in p.grounds),
+            " ".join(_uniq([p.why for p in live if p.result == YES])),
+            _flat(live, "grounds"),
             (),
-            _uniq(s for p in live for s in p.sources),
-            tuple(st for p in live for st in p.trace),
+            _flat(live, "sources"),
+            trace,
         )
     return Answer(
         DEPENDS,
-        " ".join(_uniq(p.why for p in live)),
-        _uniq(g for p in live for g in p.grounds),
-        _uniq(d for p in live for d in p.depends_on),
-        _uniq(s for p in live for s in p.sources),
-        tuple(st for p in live for st in p.trace),
+        " ".join(_uniq([p.why for p in live])),
+        _flat(live, "grounds"),
+        _flat(live, "depends_on"),
+        _flat(live, "sources"),
+        trace,
     )
 
 

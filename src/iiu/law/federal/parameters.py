@@ -53,8 +53,9 @@ def parameter(name: str) -> Parameter:
     return all_parameters()[name]
 
 
+@lru_cache(maxsize=65536)
 def value(name: str, on: dt.date) -> Any:
-    """The value in force on ``on``; None when the rule did not exist yet."""
+    """The value in force on ``on``; None when the rule did not exist yet (memoised)."""
     p = parameter(name).at(on)
     return None if p is None else p.value
 
