@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class PossibleSentence:
     max_days: int | None  # None: life
+    lawful_max_days: int | None  # with extended-term enhancements (for rejecting impossible sentences)
     known: bool  # False when a wobbler's level is not established
     offense_class: str
     felony: Tri
@@ -56,6 +57,13 @@ def class_maximum(jur: Jurisdiction, cls: str, on: dt.date) -> tuple[int | None,
     return p.max_custody_days, p.felony, p.sources
 
 
+def _extended(jur: Jurisdiction, cls: str, on: dt.date, days: int | None) -> int | None:
+    p = _class_period(jur, cls, on)
+    if p is None or days is None or p.extended_max_custody_days is None:
+        return days
+    return max(days, p.extended_max_custody_days)
+
+
 def _offense_class_on(off: Offense, on: dt.date) -> tuple[str, int | None, bool]:
     cls, override, life = off.offense_class, off.max_custody_days, off.life
     for per in off.periods:
@@ -88,13 +96,14 @@ def possible_sentence(jur: Jurisdiction, off: Offense, on: dt.date, inchoate: st
     days, srcs, felony = _max_for(jur, off, cls, override, life, on)
     if inchoate == "attempt" and jur.attempt_rule == "half_maximum" and days is not None and not off.inchoate_of:
         days = days // 2
+    lawful = _extended(jur, cls, on, days) if override is None else days
     known = not (off.wobbler and level is None)
     if not known:
         # The record must say whether the conviction is a felony or a misdemeanor (e.g. Cal. Penal Code 17(b)).
-        return PossibleSentence(days, False, cls, DEPENDS, DEPENDS, tuple(srcs))
+        return PossibleSentence(days, lawful, False, cls, DEPENDS, DEPENDS, tuple(srcs))
     felony_t: Tri = YES if (days is None or days > 365) else NO
     misd: Tri = YES if (days is not None and 5 < days <= 365) else NO
-    return PossibleSentence(days, True, cls, felony_t, misd, srcs)
+    return PossibleSentence(days, lawful, True, cls, felony_t, misd, srcs)
 
 
 def check_sentence(req: Request, path: str = "") -> None:
@@ -103,14 +112,15 @@ def check_sentence(req: Request, path: str = "") -> None:
     # An attempt is checked against the attempt's own maximum where the state's rule gives one
     # (Cal. Penal Code 664: half; N.Y. Penal Law 110.05: one class lower).
     ps = possible_sentence(jur, off, req.disposition_date, req.inchoate, req.offense_level if off.wobbler else None)
-    if ps.max_days is None:
+    limit = ps.lawful_max_days
+    if limit is None:
         return
     term = req.custody_days + req.suspended_custody_days
-    if term > ps.max_days:
-        field = "sentence.custody_days" if req.custody_days > ps.max_days or req.suspended_custody_days == 0 else "sentence.suspended_custody_days"
+    if term > limit:
+        field = "sentence.custody_days" if req.custody_days > limit or req.suspended_custody_days == 0 else "sentence.suspended_custody_days"
         what = f"an attempt of {off.citation}" if req.inchoate == "attempt" else off.citation
         raise RequestError(
-            f"a term of {term} days exceeds the maximum of {ps.max_days} days for {what} "
+            f"a term of {term} days exceeds the maximum of {limit} days for {what} "
             f"({ps.offense_class}) in force on {req.disposition_date.isoformat()}",
             path + field,
         )

@@ -153,6 +153,9 @@ class ClassPeriod(BaseModel):
     effective_from: dt.date
     effective_to: dt.date | None = None
     max_custody_days: int | None = Field(default=None, description="null only for life")
+    # The longest lawful sentence with extended-term or repeat-offender enhancements (used only to tell a
+    # lawful sentence from an impossible one; the immigration rules read max_custody_days).
+    extended_max_custody_days: int | None = None
     felony: bool = False
     sources: tuple[str, ...] = Field(min_length=1)
 
