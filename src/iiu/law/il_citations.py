@@ -68,7 +68,9 @@ def _unwrap(section: str) -> tuple[str, str] | None:
         if inner.endswith(")"):
             inner = inner[:-1]
         inner = _balance(inner)
-        if not inner:
+        # The wrapped text must look like a statute ("570/402(c)", "24-1.6(a)", "406.2"); "8-1(b)" is
+        # a subsection of 8-1 itself (solicitation of murder), not a wrapper around section "b".
+        if not inner or not re.search(r"\d", inner):
             return None
         return kind, inner
     return None
