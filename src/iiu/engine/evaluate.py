@@ -172,7 +172,7 @@ def request_key(req: Request) -> tuple[object, ...]:
     """Every field of a request that stage 1 reads."""
     return (id(req.offense), req.catalog.code, req.subsection, req.inchoate, req.disposition, req.disposition_date,
             req.offense_date, req.law_as_of, req.custody_days, req.suspended_custody_days, req.loss_usd, req.substance,
-            req.marijuana_grams, req.victim_relationship, req.weapon, req.victim_age, req.offense_level)
+            req.marijuana_grams, req.victim_relationship, req.weapon, req.victim_age, req.offense_level, req.birth_range)
 
 
 def stage1(req: Request) -> Stage1:
@@ -244,8 +244,24 @@ def _stage1(req: Request) -> Stage1:
         minor_traffic=om.minor_traffic,
         dui=om.dui.result,
         murder=om.murder,
+        minor_at_offense=_minor(req),
     )
     return Stage1(findings, ps.offense_class, ps.sources)
+
+
+def _minor(req: Request) -> Tri:
+    """Under 18 when the offense was committed (212(a)(2)(A)(ii)(I)); 'no' when no birth date is given."""
+    if req.birth_range is None:
+        return NO
+    when = req.offense_date or req.disposition_date
+    def age_on(b: dt.date) -> int:
+        return when.year - b.year - ((when.month, when.day) < (b.month, b.day))
+    oldest, youngest = age_on(req.birth_range[0]), age_on(req.birth_range[1])
+    if oldest < 18:
+        return YES
+    if youngest >= 18:
+        return NO
+    return DEPENDS
 
 
 def _dv_from_cov(cov: Answer, facts: RecordFacts) -> Answer:

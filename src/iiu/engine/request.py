@@ -65,6 +65,7 @@ class Request:
     victim_age: str | None
     offense_level: str | None
     admission_date: dt.date | None
+    birth_range: tuple[dt.date, dt.date] | None = None  # earliest and latest possible birth date
     history: tuple[Request, ...] = ()
     defense_proposal: Request | None = None
     warnings: tuple[str, ...] = ()
@@ -289,9 +290,17 @@ def parse_request(
     person = data.get("person") or {}
     if not isinstance(person, dict):
         raise RequestError("person must be an object", p + "person")
-    extra_person = sorted(set(person) - {"admission_date"})
+    extra_person = sorted(set(person) - {"admission_date", "birth_date", "birth_year"})
     if extra_person:
-        warnings.append("person fields other than admission_date are ignored (the analysis is status-blind)")
+        warnings.append("person fields other than admission_date, birth_date and birth_year are ignored "
+                        "(the analysis is status-blind)")
+    birth = _date(person.get("birth_date"), p + "person.birth_date")
+    birth_range: tuple[dt.date, dt.date] | None = (birth, birth) if birth else None
+    if birth is None and person.get("birth_year") not in (None, ""):
+        year = _number(person.get("birth_year"), p + "person.birth_year")
+        if year is None or not 1850 <= year <= today.year or year != int(year):
+            raise RequestError("person.birth_year must be a four-digit year", p + "person.birth_year")
+        birth_range = (dt.date(int(year), 1, 1), dt.date(int(year), 12, 31))
     admission = _date(person.get("admission_date"), p + "person.admission_date")
     if admission is not None and admission > today:
         raise RequestError("person.admission_date is in the future", p + "person.admission_date")
@@ -317,6 +326,7 @@ def parse_request(
         victim_age=_victim_age(facts.get("victim_age"), p + "facts.victim_age"),
         offense_level=level,
         admission_date=admission,
+        birth_range=birth_range,
         warnings=tuple(warnings),
         raw=data,
     )
@@ -333,6 +343,8 @@ def parse_request(
         for i, h in enumerate(history_raw):
             if isinstance(h, dict) and "jurisdiction" not in h:
                 h = {**h, "jurisdiction": catalog.code}
+            if isinstance(h, dict) and "person" not in h and isinstance(data.get("person"), dict):
+                h = {**h, "person": {k: v for k, v in data["person"].items() if k in ("birth_date", "birth_year")}}
             history.append(parse_request(h, path=f"{p}history[{i}].", today=today, as_of=law_as_of, allow_history=False))
     proposal = None
     dp = data.get("defense_proposal") if allow_history else None

@@ -3,6 +3,8 @@ and the petty offense exception, 212(a)(2)(A)(ii)(II)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from iiu.law.answer import Answer, Step, combine_any, depends, gate, no, yes
 from iiu.law.federal import parameters as P
 from iiu.law.federal.record import Priors, RecordFindings
@@ -55,14 +57,37 @@ def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
     return depends("The petty offense exception turns on facts the request leaves open.", deps, sources, trace=step)
 
 
+def youthful_offender_exception(r: RecordFindings, p: Priors) -> Answer:
+    """212(a)(2)(A)(ii)(I): the only crime, committed under 18, and the crime and any release from
+    confinement more than 5 years before the application (here: the date of the law applied)."""
+    src = ("8 U.S.C. 1182(a)(2)(A)(ii)(I)",)
+    if r.cimt.result == NO or r.conviction.result == NO:
+        return no("Not needed.", src)
+    if r.minor_at_offense == NO:
+        return no("Applies only to a crime committed under the age of 18 (no birth date given, or an adult).", src)
+    release = r.disposition_date + dt.timedelta(days=r.custody_days)
+    five_years = (r.law_as_of - release).days > 5 * 365 + 1 and r.offense_date is not None and (r.law_as_of - r.offense_date).days > 5 * 365 + 1
+    only_one = NO if p.cimt_yes else (DEPENDS if p.cimt_maybe else YES)
+    result = all_of((r.minor_at_offense, YES if five_years else NO, only_one))
+    if result == YES:
+        return yes("A single crime committed under 18, more than five years before, with release more than five years ago.", src)
+    if result == NO:
+        return no("The youthful offender exception does not apply (age, the five years, or another crime).", src)
+    return depends("The youthful offender exception turns on facts the request leaves open.",
+                   ("the person's age at the offense" if r.minor_at_offense == DEPENDS else "whether an earlier offense is a CIMT",), src)
+
+
 def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     conv = r.conviction
     grounds: list[Answer] = []
-    # (A)(i)(I) CIMT, unless the petty offense exception applies.
+    # (A)(i)(I) CIMT, unless the petty offense or youthful offender exception applies.
+    youth = youthful_offender_exception(r, p)
+    if youth.result == YES or (youth.result == DEPENDS and petty.result == NO):
+        petty = youth
     cimt_ground = r.cimt
     if r.cimt.result != NO and petty.result != NO:
         if petty.result == YES:
-            cimt_ground = no("The CIMT falls within the petty offense exception.", petty.sources)
+            cimt_ground = no("The CIMT falls within the petty offense or youthful offender exception.", petty.sources)
         else:
             cimt_ground = depends(r.cimt.why, (*r.cimt.depends_on, *petty.depends_on) or ("petty offense exception",), (*r.cimt.sources, *petty.sources))
     grounds.append(_label(cimt_ground, "INA 212(a)(2)(A)(i)(I) crime involving moral turpitude", "8 U.S.C. 1182(a)(2)(A)(i)(I)"))

@@ -42,6 +42,7 @@ class RecordFindings:
     minor_traffic: Tri
     dui: Tri
     murder: Tri
+    minor_at_offense: Tri = "no"  # under 18 when the offense was committed (only when a birth date is given)
 
 
 def _n(t: Tri, want: Tri) -> int:
