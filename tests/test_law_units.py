@@ -115,3 +115,19 @@ def test_a_match_can_turn_on_the_level_of_a_wobbler() -> None:
                               "by_offense_level": {"felony": {"result": "depends", "depends_on": ["prong"]}, "misdemeanor": "no"}})
     assert resolve_match(m, RecordFacts(ON, offense_level="misdemeanor")).result == "no"
     assert resolve_match(m, RecordFacts(ON)).result == "depends"
+
+
+def test_catalog_check_reports_a_safer_alternative_that_is_not_in_the_catalog() -> None:
+    """docs/catalog-format.md: safer alternatives must name entries of the same catalog."""
+    from iiu.law.catalog import _semantic_checks, get_catalog
+
+    cat = get_catalog("NY")
+    off = cat.offenses[0]
+    bad = off.model_copy(update={"safer_alternatives": (
+        off.safer_alternatives[0].model_copy(update={"citation": "PL 999.99"}),)}) if off.safer_alternatives else None
+    if bad is None:
+        bad = next(o for o in cat.offenses if o.safer_alternatives)
+        bad = bad.model_copy(update={"safer_alternatives": (bad.safer_alternatives[0].model_copy(update={"citation": "PL 999.99"}),)})
+    problems = _semantic_checks(cat.jurisdiction, [bad, *[o for o in cat.offenses if o.citation != bad.citation]])
+    assert any("PL 999.99" in p for p in problems)
+    assert not _semantic_checks(cat.jurisdiction, list(cat.offenses))

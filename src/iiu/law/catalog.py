@@ -215,6 +215,14 @@ def _semantic_checks(jur: Jurisdiction, offenses: list[Offense]) -> list[str]:
             out.extend(_match_checks(jur.code, off, name, getattr(off, name)))
         for name, m in off.aggravated_felony.items():
             out.extend(_match_checks(jur.code, off, f"aggravated_felony.{name}", m))
+    # Safer alternatives must name entries of the same catalog.
+    index = build_catalog(jur, offenses)[0].index
+    for off in offenses:
+        for alt in off.safer_alternatives:
+            key = citation_key(alt.citation, jur.citation_prefixes)
+            base = _split_trailing_subsection(key)
+            if key not in index and (base is None or base[0] not in index):
+                out.append(f"{jur.code} {off.citation}: safer alternative {alt.citation!r} is not in the catalog")
     return out
 
 
