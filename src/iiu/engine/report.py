@@ -44,6 +44,8 @@ def render(req: Request, s1: Stage1, answers: dict[str, Answer], *, with_trace: 
         "domestic_violence": r.domestic_violence.as_dict(with_trace),
         "petty_offense_exception": answers["petty_offense_exception"].as_dict(with_trace),
         "crime_of_violence": r.crime_of_violence.as_dict(with_trace),
+        # Whether the offense is one INA 236(c)(1)(E) lists, as the state defines it (an arrest or charge suffices).
+        "laken_riley": r.laken_riley.as_dict(with_trace),
     }
     consequences = {k: answers[k].as_dict(with_trace) for k in CONSEQUENCES}
     consequences["mandatory_detention"]["laken_riley"] = answers["laken_riley_detention"].as_dict(with_trace)

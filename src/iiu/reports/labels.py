@@ -8,6 +8,7 @@ NAMES: dict[str, str] = {
     "domestic_violence": "Domestic violence, stalking, child abuse",
     "petty_offense_exception": "Petty offense exception applies",
     "crime_of_violence": "Crime of violence (18 U.S.C. 16(a))",
+    "laken_riley": "Laken Riley Act offense (INA 236(c)(1)(E))",
     "deportable": "Deportable (admitted person)",
     "inadmissible": "Inadmissible (seeking admission)",
     "mandatory_detention": "Mandatory detention",
