@@ -131,3 +131,19 @@ def test_catalog_check_reports_a_safer_alternative_that_is_not_in_the_catalog() 
     problems = _semantic_checks(cat.jurisdiction, [bad, *[o for o in cat.offenses if o.citation != bad.citation]])
     assert any("PL 999.99" in p for p in problems)
     assert not _semantic_checks(cat.jurisdiction, list(cat.offenses))
+
+
+def test_invalid_catalog_entry_is_reported_with_its_file_and_line(tmp_path, monkeypatch):
+    """Entries are read with the fast loader; a bad one still names its file and 1-based line."""
+    import shutil
+
+    from iiu.law import catalog as C
+
+    root = tmp_path / "catalogs"
+    shutil.copytree(C._catalog_root().joinpath("KS"), root / "KS")
+    (root / "KS" / "offenses_bad.yaml").write_text(
+        "# a comment\n- citation: K.S.A. 1-1\n  not_a_field: 1\n", encoding="utf-8")
+    monkeypatch.setattr(C, "_catalog_root", lambda: root)
+    _jur, offenses, errors = C.load_catalog_files("KS")
+    assert offenses, "the valid entries are kept"
+    assert any(e.startswith("KS/offenses_bad.yaml:2: K.S.A. 1-1:") for e in errors), errors

@@ -39,7 +39,7 @@ class Parameter:
 @lru_cache(maxsize=1)
 def all_parameters() -> dict[str, Parameter]:
     text = resources.files("iiu.law.federal").joinpath("parameters.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader (libyaml when built)
     out: dict[str, Parameter] = {}
     for name, spec in raw.items():
         periods = tuple(
