@@ -117,3 +117,39 @@ def test_disposition_texts() -> None:
         cook_disposition("Something Else", None, None, None)
     assert cook_race("White [Hispanic or Latino]") == ("White", "Hispanic or Latino")
     assert cook_race("HISPANIC") == (None, "Hispanic or Latino")
+
+
+@pytest.mark.parametrize(("text", "sentence_type", "kind"), [
+    # Texts of the portal's full history that the 2019 sample does not hold.
+    ("Verdict Guilty - Amended Charge", "Prison", "trial_conviction"),
+    ("Verdict Guilty But Mentally Ill", "Prison", "trial_conviction"),
+    ("Plea of Guilty But Mentally Ill", "Probation", "guilty_plea"),
+    ("PLEA OF GUILTY - LESSER INCLUDED", "2nd Chance Probation", "deferred_adjudication"),
+    ("Nolle On Remand", None, "dismissed"),
+    ("Finding Not Not Guilty", None, "charged"),  # a discharge hearing (725 ILCS 5/104-25), not a conviction
+    ("Hold Pending Interlocutory", None, "charged"),
+    ("Sexually Dangerous Person", None, "charged"),  # civil (725 ILCS 205), no criminal conviction
+])
+def test_unseen_disposition_texts_are_read_by_their_wording(text: str, sentence_type: str | None, kind: str) -> None:
+    assert cook_disposition(text, None, sentence_type, None) == (kind,)
+
+
+def test_unseen_disposition_text_without_a_known_wording_is_rejected() -> None:
+    with pytest.raises(MappingError, match="unknown disposition 'Withdrawn'"):
+        cook_disposition("Withdrawn", None, None, None)
+    with pytest.raises(MappingError, match="not a final disposition"):
+        cook_disposition("Charge Reduced - Amended", None, None, None)
+
+
+def test_an_unknown_sentence_type_is_never_read_as_probation() -> None:
+    """A term read as probation when it was custody would hide a term of imprisonment of a year or
+    more (INA 101(a)(48)(B), 101(a)(43)(F)/(G)): a false 'no'. Custody is recognised by its wording;
+    an unknown type is rejected with its name."""
+    assert cook_sentence("Periodic Imprisonment", None, "6", "Months") == (180, 0, 0)
+    assert cook_sentence("Jail", "Cook County Jail - Electronic Monitoring", "2", "Year(s)") == (730, 0, 0)
+    assert cook_sentence("Prison", "IDOC", "3", "Year(s)") == (1095, 0, 0)
+    assert cook_sentence("Probation", "Mental Health Probation", "18", "Months") == (0, 0, 540)
+    with pytest.raises(MappingError, match="'Inpatient Mental Health Services' is not known to be custody or not"):
+        cook_sentence("Inpatient Mental Health Services", None, "1", "Year(s)")
+    with pytest.raises(MappingError, match="'Conversion' is not known"):
+        cook_sentence("Conversion", None, "30", "Days")
