@@ -125,3 +125,42 @@ def test_bulk_equals_single_case_on_every_record(bulk: tuple, records: Path) -> 
         if diff:
             disagreements.append((r["record_id"], diff))
     assert not disagreements, f"{len(disagreements)} disagreements, e.g. {disagreements[:5]}"
+
+
+def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: Path) -> None:
+    """The audit's ``alternative`` column (bulk memo of stage 2 on findings ids and canonical priors)
+    equals ``best_alternative`` run on each record's own request with its history's priors, for
+    every conviction (the audit looks for alternatives to convictions only), with a plea to another
+    offense keeping the arrest's INA 236(c)(1)(E) ground as in the single-case search."""
+    from iiu.bulk.avoidable import best_alternative
+    from iiu.engine.evaluate import stage1
+    from iiu.engine.request import parse_request
+    from iiu.law.federal.record import Priors
+
+    with records.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))[:1500] + HANDMADE
+    sample = tmp_path / "sample.csv"
+    with sample.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    con = connect()
+    evaluate_file(con, sample, today=TODAY, show_progress=False, alternatives=True)
+    got = {r[0]: (r[1], r[2]) for r in con.execute("SELECT record_id, alternative, alternative_removes FROM results").fetchall()}
+    by_person: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        by_person[r["person_id"]].append(r)
+    found, disagreements = 0, []
+    for r in rows:
+        req = parse_request(E.record_request(r), today=TODAY)
+        history = [parse_request({**E.record_request(o), "as_of": r["disposition_date"][:10]}, today=TODAY)
+                   for o in by_person[r["person_id"]] if o is not r and o["disposition_date"] <= r["disposition_date"]]
+        priors = Priors.of(req.offense_date, [stage1(h).findings for h in history])
+        s1 = stage1(req)
+        alt = None if s1.findings.conviction.result == "no" else best_alternative(req, s1, priors, TODAY)
+        want = (None, None) if alt is None else (f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"]))
+        found += alt is not None
+        if got[r["record_id"]] != want:
+            disagreements.append((r["record_id"], want, got[r["record_id"]]))
+    assert found > 100
+    assert not disagreements, f"{len(disagreements)} disagreements, e.g. {disagreements[:3]}"

@@ -71,46 +71,58 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     return state
 
 
-def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> list[tuple[int, int, str, str]]:
-    """Avoidable harm for a run of distinct (stage-1 key, priors); runs in a forked worker."""
+def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> list[tuple[int, str, str]]:
+    """Avoidable harm for a run of distinct (stage-1 key, stage-2 key, priors with real day totals);
+    runs in a forked worker."""
     (rows,) = arg
     state: E.BulkState = E._SHARED["state"]
     out = []
     for row in rows:
-        kh, s2 = row[0], row[1]
-        priors = Priors(**dict(zip(E.PRIOR_FIELDS, row[2:], strict=True)))
+        ak, kh = row[0], row[1]
+        sums = tuple(row[2:])
+        priors = Priors(**dict(zip(E.PRIOR_FIELDS, sums, strict=True)))
         key = state.key(kh)
-        alt = best_alternative(key.request, key.stage1, priors, state.today)
+
+        def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
+            return state.answers(state.fid_of(s1.findings), sums)
+
+        alt = best_alternative(key.request, key.stage1, priors, state.today, answers_of)
         if alt is not None:
-            out.append((kh, s2, f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"])))
+            out.append((ak, f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"])))
     return out
 
 
 def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool) -> None:
-    data: dict[str, list[Any]] = {"kh": [], "s2": [], "alternative": [], "alternative_removes": []}
+    data: dict[str, list[Any]] = {"ak": [], "alternative": [], "alternative_removes": []}
     if enabled:
-        pcols = ", ".join(f"p.p_{c}" for c in E.PRIOR_FIELDS)
+        # Real day totals, not the canonical ones: the candidates change the record's own term
+        # (``engine.evaluate_records``).
+        pcols = ", ".join(f"p.raw_{c}" if c in ("term_total", "custody_total") else f"p.p_{c}" for c in E.PRIOR_FIELDS)
+        con.execute("""CREATE OR REPLACE TEMP TABLE __ak AS
+                       SELECT r.line, hash(r.kh, r.s2, p.raw_term_total, p.raw_custody_total) AS ak
+                       FROM results r JOIN pri p USING (line) WHERE r.any_consequence AND r.conviction <> 'no'""")
         rows = con.execute(f"""
-            SELECT DISTINCT r.kh, r.s2, {pcols} FROM results r JOIN pri p USING (line)
-            WHERE r.any_consequence AND r.conviction <> 'no' ORDER BY r.kh, r.s2
+            SELECT DISTINCT a.ak, r.kh, {pcols} FROM __ak a JOIN results r USING (line) JOIN pri p USING (line)
+            ORDER BY r.kh, a.ak
         """).fetchall()
         E._SHARED["state"] = state
         size = max(1000, len(rows) // 32)
         chunks = [(rows[i:i + size],) for i in range(0, len(rows), size)]
         for part in E.progress(E._map(_alt_chunk, chunks, threshold=5000), len(chunks), "safer alternatives (distinct keys)",
                                show_progress, step=1):
-            for kh, s2, alt, removes in part:
-                data["kh"].append(kh)
-                data["s2"].append(s2)
+            for ak, alt, removes in part:
+                data["ak"].append(ak)
                 data["alternative"].append(alt)
                 data["alternative_removes"].append(removes)
         state.counts["alternative_keys"] = len(rows)
-    t = pa.table({"kh": pa.array(data["kh"], pa.uint64()), "s2": pa.array(data["s2"], pa.uint64()),
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE __ak AS SELECT NULL::BIGINT AS line, NULL::UBIGINT AS ak LIMIT 0")
+    t = pa.table({"ak": pa.array(data["ak"], pa.uint64()),
                   "alternative": pa.array(data["alternative"], pa.string()),
                   "alternative_removes": pa.array(data["alternative_removes"], pa.string())})
     con.register("__alt", t)
     con.execute("CREATE OR REPLACE TABLE results AS SELECT r.*, a.alternative, a.alternative_removes "
-                "FROM results r LEFT JOIN __alt a USING (kh, s2)")
+                "FROM results r LEFT JOIN __ak k USING (line) LEFT JOIN __alt a ON a.ak = k.ak")
     con.unregister("__alt")
 
 

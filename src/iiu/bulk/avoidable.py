@@ -10,11 +10,20 @@ history; the bulk path has the priors as sums, so this module runs the same cand
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from iiu.engine.alternatives import HARM_KEYS, _candidates, _results, harm
+from iiu.engine.alternatives import (
+    HARM_KEYS,
+    _candidates,
+    _results,
+    harm,
+    keeps_arrest_ground,
+    with_arrest_ground,
+)
 from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
 from iiu.engine.request import Request
+from iiu.law.answer import Answer
 from iiu.law.federal.record import Priors
 from iiu.law.tri import NO
 
@@ -34,32 +43,43 @@ KIND_ORDER = ("sentence", "record of conviction", "record of conviction with a s
               "plea to another offense with a sentence change", "disposition")
 
 
-def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date) -> dict[str, Any] | None:
+def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date,
+                     answers_of: Callable[[Stage1], dict[str, Answer]] | None = None) -> dict[str, Any] | None:
     """The least drastic candidate that removes a consequence and adds none — a sentence change
     before a different record of conviction, before a plea to another offense, before a
     non-conviction disposition; then the one that removes most (ties: the engine's order).
 
     Findings are reduced to their results (``engine.canonical``, exact for stage 2) so that
-    candidates shared by many records hit the engine's stage-2 memo."""
-    from iiu.bulk.engine import canonical
+    candidates shared by many records hit the engine's stage-2 memo. ``answers_of`` (the bulk
+    path's memo of exactly that, ``BulkState.answers``) replaces the default evaluation. As in
+    ``iiu.engine.alternatives``, a plea to another offense keeps the original arrest's
+    INA 236(c)(1)(E) ground."""
+    if answers_of is None:
+        from iiu.bulk.engine import canonical
 
-    answers = consequences(canonical(s1.findings, today), priors, None)
+        def answers_of(s: Stage1) -> dict[str, Answer]:
+            return consequences(canonical(s.findings, today), priors, None)
+
+    answers = answers_of(s1)
     base = _results(s1, answers)
     if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
         return None
-    by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    by_kind: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
     seen: set[str] = set()
     for summary, new, change in _candidates(req, s1):
         sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
         if sig in seen:
             continue
         seen.add(sig)
-        by_kind.setdefault(_kind(change), []).append((summary, {"new": new}))
+        by_kind.setdefault(_kind(change), []).append((summary, {"new": new}, change))
     for kind in KIND_ORDER:
         best: tuple[tuple[int, int], dict[str, Any]] | None = None
-        for summary, item in by_kind.get(kind, []):
+        for summary, item, change in by_kind.get(kind, []):
             s1n = stage1(item["new"])
-            res = _results(s1n, consequences(canonical(s1n.findings, today), priors, None))
+            an = answers_of(s1n)
+            if keeps_arrest_ground(change, answers):
+                an = with_arrest_ground(an, answers)
+            res = _results(s1n, an)
             removes = [k for k in CONSEQUENCES if base[k] != NO and res[k] == NO]
             adds = [k for k in HARM_KEYS if res[k] != base[k] and res[k] != NO and base[k] == NO]
             if not removes or adds:

@@ -190,6 +190,36 @@ class BulkState:
     stage1s: list[Stage1] = field(default_factory=list)  # by findings id
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    fids: dict[tuple[Any, ...], int] = field(default_factory=dict)  # ``canonical_tuple`` -> findings id
+    _fid_by_object: dict[int, tuple[RecordFindings, int]] = field(default_factory=dict)
+    _answers: dict[tuple[int, tuple[int, ...]], dict[str, Answer]] = field(default_factory=dict)
+
+    def fid(self, canon: tuple[Any, ...], pclass: str = "") -> int:
+        """The findings id of a ``canonical_tuple`` (a new id the first time)."""
+        fid = self.fids.setdefault(canon, len(self.fids))
+        if fid == len(self.findings):
+            f = from_canonical_tuple(canon)
+            self.findings.append(f)
+            self.stage1s.append(Stage1(f, pclass, ()))
+        return fid
+
+    def fid_of(self, f: RecordFindings) -> int:
+        """The findings id of stage-1 findings (memoised on the object, which is kept alive)."""
+        hit = self._fid_by_object.get(id(f))
+        if hit is not None and hit[0] is f:
+            return hit[1]
+        fid = self.fid(canonical_tuple(f, self.today))
+        self._fid_by_object[id(f)] = (f, fid)
+        return fid
+
+    def answers(self, fid: int, priors: tuple[int, ...]) -> dict[str, Answer]:
+        """``consequences(findings[fid], Priors(*priors))`` (``priors`` in ``PRIOR_FIELDS`` order),
+        memoised on the ids (no hashing of findings)."""
+        key = (fid, priors)
+        hit = self._answers.get(key)
+        if hit is None:
+            hit = self._answers[key] = consequences(self.findings[fid], Priors(*priors), None)
+        return hit
 
     def key(self, kh: int) -> KeyResult:
         """The request and stage 1 of an accepted key (parsed again on demand)."""
@@ -423,24 +453,14 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         cur.append(row)
     if cur:
         chunks.append(cur)
-    fids: dict[tuple[Any, ...], int] = {}
-
-    def fid_of(canon: tuple[Any, ...], pclass: str) -> int:
-        fid = fids.setdefault(canon, len(fids))
-        if fid == len(state.findings):
-            f = from_canonical_tuple(canon)
-            state.findings.append(f)
-            state.stage1s.append(Stage1(f, pclass, ()))
-        return fid
-
     out: dict[str, list[Any]] = {}
     n_bases = 0
     args = [(c, afbs, state.today) for c in chunks]
     for part in progress(_map(_stage1_chunk, args), len(chunks), "stage 1 (distinct keys)", show_progress, step=1):
         canon, canon_now, pclass = part.pop("_canon"), part.pop("_canon_now"), part.pop("_pclass")
         n_bases += part.pop("_bases")[0]
-        part["fid"] = [None if c is None else fid_of(c, pc) for c, pc in zip(canon, pclass, strict=True)]
-        part["fid_now"] = [None if c is None else fid_of(c, pc) for c, pc in zip(canon_now, pclass, strict=True)]
+        part["fid"] = [None if c is None else state.fid(c, pc) for c, pc in zip(canon, pclass, strict=True)]
+        part["fid_now"] = [None if c is None else state.fid(c, pc) for c, pc in zip(canon_now, pclass, strict=True)]
         for k, v in part.items():
             out.setdefault(k, []).extend(v)
     for row in rows:
@@ -652,7 +672,10 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
             canon.append(f"{_canonical_total('own_custody', 'own_custody_c', 'r_custody_total')} AS p_custody_total")
         else:
             canon.append(f"least(r_{c}, {cap}) AS p_{c}")
+    # The real day totals are kept beside the canonical ones: a safer alternative changes the record's
+    # own term, and the canonical totals keep the rules' comparisons for the record's own term only.
     con.execute(f"""CREATE OR REPLACE TABLE pri AS SELECT line, kh, fid, fid_now, {", ".join(canon)},
+                    r_term_total AS raw_term_total, r_custody_total AS raw_custody_total,
                     least(r_af_now, {cap}) AS p_af_now FROM pri""")
     pcols = ", ".join(f"p_{c}" for c in PRIOR_FIELDS)
     con.execute(f"CREATE OR REPLACE TABLE pri AS SELECT *, hash(fid, fid_now, {pcols}, p_af_now) AS s2 FROM pri")

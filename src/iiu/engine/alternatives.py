@@ -55,6 +55,19 @@ def _results(s1: Stage1, answers: dict[str, Answer]) -> dict[str, Tri]:
     return out
 
 
+def keeps_arrest_ground(change: dict[str, Any], answers: dict[str, Answer]) -> bool:
+    """A plea to another offense leaves the arrest for the original charge behind it: its
+    INA 236(c)(1)(E) ground stays (``detention.after_arrest``)."""
+    return "offense" in change and answers["laken_riley_detention"].result != NO
+
+
+def with_arrest_ground(candidate: dict[str, Answer], original: dict[str, Answer]) -> dict[str, Answer]:
+    """The candidate's answers with the original charge's arrest ground (INA 236(c)(1)(E)) kept."""
+    lra = original["laken_riley_detention"]
+    return {**candidate, "laken_riley_detention": lra,
+            "mandatory_detention": detention.after_arrest(candidate["mandatory_detention"], lra)}
+
+
 def harm(results: dict[str, Tri]) -> int:
     return sum(WEIGHT[k] * LEVEL[results[k]] for k in HARM_KEYS)
 
@@ -229,10 +242,8 @@ def find_alternatives(
             gain = base_harm - harm(res)
             if gain <= 0 or not removes and gain < 2:
                 continue
-        if "offense" in change and answers["laken_riley_detention"].result != NO:
-            # The arrest for the original charge already happened (INA 236(c)(1)(E)).
-            an = {**an, "laken_riley_detention": answers["laken_riley_detention"],
-                  "mandatory_detention": detention.after_arrest(an["mandatory_detention"], answers["laken_riley_detention"])}
+        if keeps_arrest_ground(change, answers):
+            an = with_arrest_ground(an, answers)
             res = _results(s1n, an)
             removes = [k for k in HARM_KEYS if base[k] != NO and res[k] == NO]
             gain = base_harm - harm(res)
