@@ -66,6 +66,7 @@ FINDINGS6 = ("conviction", "aggravated_felony", "cimt", "controlled_substance", 
 T = TypeVar("T")
 
 
+MEMO_LIMIT = 50_000  # entries per memo of a bulk worker (``BulkState.fid_of``, ``BulkState.answers``)
 COUNT_CAP = 4  # the rules count earlier records up to three (DACA's three misdemeanors)
 
 
@@ -209,6 +210,8 @@ class BulkState:
         if hit is not None and hit[0] is f:
             return hit[1]
         fid = self.fid(canonical_tuple(f, self.today))
+        if len(self._fid_by_object) >= MEMO_LIMIT:  # a pure memo: forgetting costs time, never exactness
+            self._fid_by_object.clear()
         self._fid_by_object[id(f)] = (f, fid)
         return fid
 
@@ -218,6 +221,8 @@ class BulkState:
         key = (fid, priors)
         hit = self._answers.get(key)
         if hit is None:
+            if len(self._answers) >= MEMO_LIMIT:
+                self._answers.clear()
             hit = self._answers[key] = consequences(self.findings[fid], Priors(*priors), None)
         return hit
 
