@@ -38,6 +38,9 @@ def test_every_sentencing_row_is_accepted_or_rejected_with_a_reason(sentencing: 
     assert accepted + rejected == 2643
     assert accepted >= 0.90 * 2643, (accepted, rejected)
     assert con.execute("SELECT count(*) FROM rejected WHERE coalesce(reason, '') = ''").fetchone()[0] == 0  # type: ignore[index]
+    # Principle 5: every rejection names its field (a mapping rejection: the column it is about).
+    assert con.execute("SELECT count(*) FROM rejected WHERE coalesce(field, '') = ''").fetchone()[0] == 0  # type: ignore[index]
+    assert con.execute("SELECT count(*) FROM rejected WHERE field = 'current_sentence'").fetchone()[0] == 14  # type: ignore[index]
     # 14 rows are sentences a later sentencing replaced; 11 state a boot-camp 'Term' rather than a length.
     assert con.execute("SELECT count(*) FROM rejected WHERE reason LIKE 'not the current sentence%'").fetchone()[0] == 14  # type: ignore[index]
     assert con.execute("SELECT count(*) FROM rejected WHERE reason LIKE '%''Term''%'").fetchone()[0] == 11  # type: ignore[index]
@@ -85,6 +88,8 @@ def test_dispositions_export(tmp_path: Path) -> None:
     # A plea of guilty without its sentence is not guessed at: its term decides several grounds.
     assert con.execute("SELECT count(*) FROM results WHERE conviction = 'yes'").fetchone()[0] == 0  # type: ignore[index]
     assert con.execute("SELECT count(*) FROM rejected WHERE reason LIKE 'conviction without a sentence%'").fetchone()[0] > 4000  # type: ignore[index]
+    assert con.execute("SELECT count(*) FROM rejected WHERE reason LIKE 'conviction without a sentence%' AND field <> 'disposition'"
+                       ).fetchone()[0] == 0  # type: ignore[index]
 
 
 def test_sentence_units() -> None:

@@ -247,8 +247,10 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
     iso = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T].*)?$"
     days_ok = r"^[+]?[0-9]+(\.0*)?$"
     neg = r"^-[0-9]+(\.[0-9]*)?$"
+    has_map_field = "map_field" in {r[0] for r in con.execute(f"DESCRIBE {src}").fetchall()}
     map_field = ("CASE WHEN map_error LIKE 'duplicate record_id%' THEN 'record_id' "
-                 "WHEN map_error LIKE 'missing field %' THEN regexp_extract(map_error, '^missing field ([a-z_]+)', 1) ELSE '' END")
+                 "WHEN map_error LIKE 'missing field %' THEN regexp_extract(map_error, '^missing field ([a-z_]+)', 1) "
+                 f"ELSE {'coalesce(map_field, ' + chr(39) * 2 + ')' if has_map_field else chr(39) * 2} END")
     checks: list[tuple[str, str, str]] = [("map_error IS NOT NULL", "map_error", map_field)]
     for c in REQUIRED:
         checks.append((f"{_q(c)} IS NULL", _lit(f"missing field {c}"), _lit(c)))

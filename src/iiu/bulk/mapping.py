@@ -133,7 +133,7 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, m: Mapping, columns: list[str]
         if c not in cols:
             continue
         test = f"lower({_q(c)}) = lower({_lit(cond['equals'])})" if "equals" in cond else f"{_q(c)} IS NULL"
-        errors.append(f"CASE WHEN {test} THEN {_lit(cond.get('reason', f'{c} excluded by the mapping'))} END")
+        errors.append((f"CASE WHEN {test} THEN {_lit(cond.get('reason', f'{c} excluded by the mapping'))} END", _lit(c)))
     for i, step in enumerate(m.derive):
         fn = TRANSFORMS[step["function"]]
         frm = [str(c).lower() for c in step.get("from") or []]
@@ -173,11 +173,18 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, m: Mapping, columns: list[str]
             joins.append(f"CROSS JOIN {alias}")
         for j, target in enumerate(to):
             select[target] = f"{alias}.o{j}"
-        errors.append(f"{alias}.err")
+        errors.append((f"{alias}.err", _lit(to[0]) if to else "NULL"))
     parts = [f"{src}.line AS line"]
     for c in ALL_COLUMNS:
         parts.append(f"{select.get(c, 'NULL')}::VARCHAR AS {_q(c)}")
-    parts.append(f"coalesce({', '.join(errors)}, NULL)::VARCHAR AS map_error" if errors else "NULL::VARCHAR AS map_error")
+    if errors:
+        parts.append(f"coalesce({', '.join(e for e, _f in errors)}, NULL)::VARCHAR AS map_error")
+        # The field a mapping rejection is about: the source column of a reject_if, the first column a
+        # transform writes (its message may name a more precise one: ``engine.validate``).
+        parts.append("(CASE " + " ".join(f"WHEN {e} IS NOT NULL THEN {f}" for e, f in errors) + " END)::VARCHAR AS map_field")
+    else:
+        parts.append("NULL::VARCHAR AS map_error")
+        parts.append("NULL::VARCHAR AS map_field")
     con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(parts)} FROM {src} {' '.join(joins)}")
 
 
@@ -190,4 +197,5 @@ def identity(con: duckdb.DuckDBPyConnection, columns: list[str], src: str = "raw
             "use --mapping to read another schema"
         )
     parts = ["line"] + [f"{_q(c) if c in cols else 'NULL'}::VARCHAR AS {_q(c)}" for c in ALL_COLUMNS]
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(parts)}, NULL::VARCHAR AS map_error FROM {src}")
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(parts)}, NULL::VARCHAR AS map_error, "
+                f"NULL::VARCHAR AS map_field FROM {src}")
