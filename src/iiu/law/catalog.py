@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from iiu.law.schema import Jurisdiction, Offense, normalize_subsection
+from iiu.law.yaml_data import Loader, load_yaml
 
 
 class CatalogError(ValueError):
@@ -99,18 +100,10 @@ def _split_trailing_subsection(key: str) -> tuple[str, str] | None:
 # --- loading ----------------------------------------------------------------------------
 
 
-# libyaml's C loader when PyYAML was built with it (10x faster than the pure-Python one); same results.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _safe_load(text: str) -> object:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-
-
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each item of a YAML list document (for error messages)."""
     try:
-        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - composes nodes only
+        node = yaml.compose(text, Loader=Loader)  # noqa: S506 - composes nodes only
     except yaml.YAMLError:
         return []
     if node is None or not isinstance(node, yaml.SequenceNode):
@@ -133,7 +126,7 @@ def load_catalog_files(code: str) -> tuple[Jurisdiction, list[Offense], list[str
     errors: list[str] = []
     jpath = root.joinpath("jurisdiction.yaml")
     try:
-        jdata = _safe_load(jpath.read_text(encoding="utf-8"))
+        jdata = load_yaml(jpath.read_text(encoding="utf-8"))
         jur = Jurisdiction.model_validate(jdata)
     except ValidationError as e:
         raise CatalogError(_format_error(f"{code}/jurisdiction.yaml", None, "jurisdiction", e)) from e
@@ -147,7 +140,7 @@ def load_catalog_files(code: str) -> tuple[Jurisdiction, list[Offense], list[str
         rel = f"{code}/{p.name}"
         text = p.read_text(encoding="utf-8")
         try:
-            data = _safe_load(text) or []
+            data = load_yaml(text) or []
         except yaml.YAMLError as e:
             errors.append(f"{rel}: {e}")
             continue

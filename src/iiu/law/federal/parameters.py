@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from iiu.law.yaml_data import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Parameter:
 @lru_cache(maxsize=1)
 def all_parameters() -> dict[str, Parameter]:
     text = resources.files("iiu.law.federal").joinpath("parameters.yaml").read_text(encoding="utf-8")
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader (libyaml when built)
+    raw = load_yaml(text)
     out: dict[str, Parameter] = {}
     for name, spec in raw.items():
         periods = tuple(
