@@ -85,6 +85,20 @@ _PRE_PLEA_PROGRAMS = {"ddpp graduate", "deferred prosecution program completed",
 _POST_PLEA_PROGRAMS = {"drug court graduate", "mental health graduate", "veterans court graduate"}
 
 
+# Families of disposition texts by their wording, in the order they are tried (the first match wins).
+_WORDING: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), kind) for rx, kind in (
+    # a discharge hearing's finding (725 ILCS 5/104-25): not a conviction, not an acquittal
+    (r"not not guilty", "pending"),
+    (r"^plea (of )?guilty\b", "plea"),
+    (r"^(finding|verdict)[ -]*guilty\b", "trial"),
+    (r"^(fng|finding not guilty|verdict[ -]*not guilty|not guilty)\b", "acquitted"),
+    (r"^(nolle|dismiss|case dismissed|stricken off)", "dismissed"),
+    (r"^(superseded|charge vacated|charge reduced|charge amended|amended)", "superseded"),
+    (r"^(bfw|bond forfeit|transferred|mistrial|hold pending|sexually dangerous person|case referred)", "pending"),
+    (r"^charge rejected", "declined"),
+))
+
+
 def _disposition_kind(d: str) -> str | None:
     """The kind of a Cook County disposition text: the known texts, then their families by wording
     (the portal's full history has texts the 2019 sample lacks: "Verdict Guilty - Amended Charge",
@@ -93,23 +107,7 @@ def _disposition_kind(d: str) -> str | None:
                         ("declined", _DECLINED), ("pending", _PENDING), ("superseded", _SUPERSEDED)):
         if d in texts:
             return kind
-    if "not not guilty" in d:  # a discharge hearing's finding (725 ILCS 5/104-25): not a conviction, not an acquittal
-        return "pending"
-    if re.match(r"^plea (of )?guilty\b", d):
-        return "plea"
-    if re.match(r"^(finding|verdict)[ -]*guilty\b", d):
-        return "trial"
-    if re.match(r"^(fng|finding not guilty|verdict[ -]*not guilty|not guilty)\b", d):
-        return "acquitted"
-    if re.match(r"^(nolle|dismiss|case dismissed|stricken off)", d):
-        return "dismissed"
-    if re.match(r"^(superseded|charge vacated|charge reduced|charge amended|amended)", d):
-        return "superseded"
-    if re.match(r"^(bfw|bond forfeit|transferred|mistrial|hold pending|sexually dangerous person|case referred)", d):
-        return "pending"
-    if re.match(r"^charge rejected", d):
-        return "declined"
-    return None
+    return next((kind for rx, kind in _WORDING if rx.search(d)), None)
 
 
 @transform("cook_disposition")
