@@ -99,21 +99,15 @@ def _max_days(code: str, o: Offense, start: dt.date, inchoate: str | None) -> in
     jur = get_catalog(code).jurisdiction
     worst: int | None = None
     life = True
-    d = start
-    while d <= END:
-        ps = possible_sentence(jur, o, d, inchoate, None)
-        if ps.max_days is not None:
-            life = False
-            worst = ps.max_days if worst is None else min(worst, ps.max_days)
-        d = dt.date(d.year + 1, 1, 1)
     # check_sentence reads the maximum without the inchoate reduction: keep within both.
-    d = start
-    while d <= END:
-        ps = possible_sentence(jur, o, d, None, None)
-        if ps.max_days is not None:
-            life = False
-            worst = ps.max_days if worst is None else min(worst, ps.max_days)
-        d = dt.date(d.year + 1, 1, 1)
+    for inch in (inchoate, None):
+        d = start
+        while d <= END:
+            ps = possible_sentence(jur, o, d, inch, None)
+            if ps.max_days is not None:
+                life = False
+                worst = ps.max_days if worst is None else min(worst, ps.max_days)
+            d = dt.date(d.year + 1, 1, 1)
     return None if life else worst
 
 
