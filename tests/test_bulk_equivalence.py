@@ -164,3 +164,39 @@ def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: P
             disagreements.append((r["record_id"], want, got[r["record_id"]]))
     assert found > 100
     assert not disagreements, f"{len(disagreements)} disagreements, e.g. {disagreements[:3]}"
+
+
+def test_chunked_parallel_run_equals_the_serial_run(bulk: tuple, records: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large runs read their distinct keys from DuckDB a chunk at a time and evaluate the chunks in
+    forked workers; the records are the serial run's, value for value, avoidable harm included."""
+    import iiu.bulk.audit as A
+
+    res, _, _ = bulk
+    monkeypatch.setenv("IIU_BULK_WORKERS", "2")
+    monkeypatch.setattr(E, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(E, "MAX_CHUNK", 700)  # many chunks, several bases split between them
+    monkeypatch.setattr(E, "MEMO_LIMIT", 300)  # memos that forget often
+    con = connect()
+    state = evaluate_file(con, records, today=TODAY, show_progress=False, alternatives=False)
+    assert state.counts["stage1_keys"] > 5 * 700
+    cols = ", ".join(COLUMNS)
+    chunked = {r[0]: dict(zip(COLUMNS, r[1:], strict=True))
+               for r in con.execute(f"SELECT record_id, {cols} FROM results").fetchall()}
+    assert chunked == res
+
+    with records.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))[:1500] + HANDMADE
+    sample = tmp_path / "sample.csv"
+    with sample.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    out = {}
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(A, "ALT_PARALLEL_THRESHOLD", threshold)
+        con = connect()
+        evaluate_file(con, sample, today=TODAY, show_progress=False, alternatives=True)
+        out[threshold] = con.execute("SELECT record_id, alternative, alternative_removes FROM results ORDER BY line").fetchall()
+    assert sum(r[1] is not None for r in out[0]) > 100
+    assert out[0] == out[10**9]

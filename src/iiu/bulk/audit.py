@@ -28,6 +28,7 @@ OUT_COLUMNS = (
     *E.FINDINGS6, "petty_offense_exception", *CONSEQUENCE_COLUMNS, "any_consequence", "alternative", "alternative_removes",
     "court", "race", "ethnicity", "sex", "birth_year", "charge_description",
 )
+ALT_PARALLEL_THRESHOLD = 5000  # distinct keys from which the avoidable-harm search runs in worker processes
 
 
 def connect(workdir: Path | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -71,59 +72,63 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     return state
 
 
-def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> list[tuple[int, str, str]]:
+def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
     """Avoidable harm for a run of distinct (stage-1 key, stage-2 key, priors with real day totals);
-    runs in a forked worker."""
+    runs in a forked worker. A row: ``ak``, the key's ``KEY_COLUMNS``, the priors (``PRIOR_FIELDS``)."""
     (rows,) = arg
     state: E.BulkState = E._SHARED["state"]
-    out = []
+    out: dict[str, list[Any]] = {"ak": [], "alternative": [], "alternative_removes": []}
+    nk = len(E.KEY_COLUMNS)
     for row in rows:
-        ak, kh = row[0], row[1]
-        sums = tuple(row[2:])
+        ak, key_row, sums = row[0], dict(zip(("kh", *E.KEY_COLUMNS), row[1:nk + 2], strict=True)), tuple(row[nk + 2:])
         priors = Priors(**dict(zip(E.PRIOR_FIELDS, sums, strict=True)))
-        key = state.key(kh)
+        key = state.key(key_row["kh"], key_row)
 
         def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
             return state.answers(state.fid_of(s1.findings), sums)
 
         alt = best_alternative(key.request, key.stage1, priors, state.today, answers_of)
         if alt is not None:
-            out.append((ak, f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"])))
+            out["ak"].append(ak)
+            out["alternative"].append(f"{alt['kind']}: {alt['summary']}")
+            out["alternative_removes"].append(", ".join(alt["removes"]))
     return out
 
 
 def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool) -> None:
-    data: dict[str, list[Any]] = {"ak": [], "alternative": [], "alternative_removes": []}
+    table = E.Appender(con, "__alt", {"ak": pa.uint64(), "alternative": pa.string(), "alternative_removes": pa.string()})
     if enabled:
         # Real day totals, not the canonical ones: the candidates change the record's own term
         # (``engine.evaluate_records``).
         pcols = ", ".join(f"p.raw_{c}" if c in ("term_total", "custody_total") else f"p.p_{c}" for c in E.PRIOR_FIELDS)
+        kcols = ", ".join(f"k.{E._q(c)}" for c in E.KEY_COLUMNS)
         con.execute("""CREATE OR REPLACE TEMP TABLE __ak AS
                        SELECT r.line, hash(r.kh, r.s2, p.raw_term_total, p.raw_custody_total) AS ak
                        FROM results r JOIN pri p USING (line) WHERE r.any_consequence AND r.conviction <> 'no'""")
-        rows = con.execute(f"""
-            SELECT DISTINCT a.ak, r.kh, {pcols} FROM __ak a JOIN results r USING (line) JOIN pri p USING (line)
-            ORDER BY r.kh, a.ak
-        """).fetchall()
+        # One row per distinct key, in key order (a worker's chunk shares its keys' requests).
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE __akeys AS
+                        SELECT *, row_number() OVER (ORDER BY kh, ak) - 1 AS rn FROM (
+                            SELECT DISTINCT a.ak, r.kh, {kcols}, {pcols}
+                            FROM __ak a JOIN results r USING (line) JOIN pri p USING (line) JOIN keys k ON k.kh = r.kh)
+                        ORDER BY rn""")
+        n_rows = E.scalar(con, "SELECT count(*) FROM __akeys")
         E._SHARED["state"] = state
-        size = max(1000, len(rows) // 32)
-        chunks = [(rows[i:i + size],) for i in range(0, len(rows), size)]
-        for part in E.progress(E._map(_alt_chunk, chunks, threshold=5000), len(chunks), "safer alternatives (distinct keys)",
-                               show_progress, step=1):
-            for ak, alt, removes in part:
-                data["ak"].append(ak)
-                data["alternative"].append(alt)
-                data["alternative_removes"].append(removes)
-        state.counts["alternative_keys"] = len(rows)
+        size = max(1, E.chunk_size(n_rows) // 2)
+        n_chunks = -(-n_rows // size)
+
+        def chunks() -> Any:
+            for i in range(n_chunks):
+                yield (con.execute("SELECT * EXCLUDE (rn) FROM __akeys WHERE rn >= ? AND rn < ? ORDER BY rn",
+                                   [i * size, (i + 1) * size]).fetchall(),)
+
+        for part in E.progress(E._map(_alt_chunk, chunks(), parallel=n_rows >= ALT_PARALLEL_THRESHOLD), n_chunks,
+                               "safer alternatives (distinct keys)", show_progress, step=1):
+            table.append(part)
+        state.counts["alternative_keys"] = n_rows
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE __ak AS SELECT NULL::BIGINT AS line, NULL::UBIGINT AS ak LIMIT 0")
-    t = pa.table({"ak": pa.array(data["ak"], pa.uint64()),
-                  "alternative": pa.array(data["alternative"], pa.string()),
-                  "alternative_removes": pa.array(data["alternative_removes"], pa.string())})
-    con.register("__alt", t)
     con.execute("CREATE OR REPLACE TABLE results AS SELECT r.*, a.alternative, a.alternative_removes "
                 "FROM results r LEFT JOIN __ak k USING (line) LEFT JOIN __alt a ON a.ak = k.ak")
-    con.unregister("__alt")
 
 
 def _counts(con: duckdb.DuckDBPyConnection, col: str) -> dict[str, int]:

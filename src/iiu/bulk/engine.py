@@ -33,6 +33,7 @@ import multiprocessing as mp
 import os
 import re
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
@@ -46,7 +47,7 @@ from iiu.bulk import dates as D
 from iiu.bulk.columns import DAYS, NUMBERS, REQUIRED, RESULT_COLUMNS
 from iiu.bulk.load import _q
 from iiu.engine.errors import RequestError
-from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
+from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, set_cache_limit, stage1
 from iiu.engine.request import Request, parse_request
 from iiu.law.answer import Answer
 from iiu.law.federal import parameters as P
@@ -66,7 +67,9 @@ FINDINGS6 = ("conviction", "aggravated_felony", "cimt", "controlled_substance", 
 T = TypeVar("T")
 
 
-MEMO_LIMIT = 50_000  # entries per memo of a bulk worker (``BulkState.fid_of``, ``BulkState.answers``)
+PARALLEL_THRESHOLD = 20_000  # distinct keys from which a stage runs in worker processes
+MAX_CHUNK = 10_000  # distinct keys per chunk of work at most (memory stays bounded on any run)
+MEMO_LIMIT = 20_000  # entries per memo of a bulk worker (``BulkState.fid_of``, ``BulkState.answers``, the engine's)
 COUNT_CAP = 4  # the rules count earlier records up to three (DACA's three misdemeanors)
 
 
@@ -185,7 +188,6 @@ class BulkState:
     """What a bulk run keeps in memory: one entry per distinct key, never per record."""
 
     today: dt.date
-    key_rows: dict[int, dict[str, Any]] = field(default_factory=dict)  # key hash -> the key's columns
     _keys: dict[int, KeyResult] = field(default_factory=dict)
     findings: list[RecordFindings] = field(default_factory=list)
     stage1s: list[Stage1] = field(default_factory=list)  # by findings id
@@ -226,11 +228,13 @@ class BulkState:
             hit = self._answers[key] = consequences(self.findings[fid], Priors(*priors), None)
         return hit
 
-    def key(self, kh: int) -> KeyResult:
-        """The request and stage 1 of an accepted key (parsed again on demand)."""
+    def key(self, kh: int, row: dict[str, Any]) -> KeyResult:
+        """The request and stage 1 of an accepted key, from its columns (``KEY_COLUMNS``)."""
         hit = self._keys.get(kh)
         if hit is None:
-            req = key_request(self.key_rows[kh], self.today)
+            if len(self._keys) >= MEMO_LIMIT:
+                self._keys.clear()
+            req = key_request(row, self.today)
             hit = self._keys[kh] = KeyResult(req, stage1(req))
         return hit
 
@@ -447,45 +451,69 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     afbs = [r[0] for r in con.execute("SELECT DISTINCT afb FROM v ORDER BY 1").fetchall()]
     state.counts["af_buckets"] = len(afbs)
     order = ", ".join(f"{_q(c)} NULLS FIRST" for c in BASE_COLUMNS)
-    rows = con.sql(f"SELECT {keycols}, kh, min_afb FROM keys ORDER BY {order}, custody_days, suspended_custody_days, kh"
-                   ).to_arrow_table().to_pylist()
-    # Chunks end where a base key ends, so each base is parsed once.
-    chunks: list[list[dict[str, Any]]] = []
-    size = max(2000, len(rows) // 32)
-    cur: list[dict[str, Any]] = []
-    for row in rows:
-        if len(cur) >= size and tuple(row[c] for c in BASE_COLUMNS) != tuple(cur[-1][c] for c in BASE_COLUMNS):
-            chunks.append(cur)
-            cur = []
-        cur.append(row)
-    if cur:
-        chunks.append(cur)
-    out: dict[str, list[Any]] = {}
+    # Keys in the order stage 1 reads them, numbered by base (the key without its sentence): a chunk is
+    # a run of whole bases, so each base is parsed once; chunks are read and written one at a time.
+    con.execute(f"""CREATE OR REPLACE TABLE keyq AS
+                    SELECT {keycols}, kh, min_afb, dense_rank() OVER (ORDER BY {order}) - 1 AS base_id FROM keys
+                    ORDER BY base_id, custody_days, suspended_custody_days, kh""")
+    n_base_ids = scalar(con, "SELECT count(DISTINCT base_id) FROM keyq")
+    per = max(1, round(chunk_size(n_keys) * n_base_ids / max(1, n_keys)))
+    n_chunks = -(-n_base_ids // per)
+
+    def chunks() -> Iterator[tuple[list[dict[str, Any]], list[int], dt.date]]:
+        for i in range(n_chunks):
+            part = con.sql(f"SELECT {keycols}, kh, min_afb FROM keyq WHERE base_id >= {i * per} AND base_id < {(i + 1) * per} "
+                           "ORDER BY base_id, custody_days, suspended_custody_days, kh")
+            yield part.to_arrow_table().to_pylist(), afbs, state.today
+
+    cols = ("kh", "error", "error_field", "fid", "fid_now", "citation", "part", "title", "jur", "offense_class", *FINDINGS6,
+            *CONTRIB_FIELDS, "af_now", "own_term", "own_custody", "own_term_c", "own_custody_c", *(f"af_{b}" for b in afbs))
+    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "af_now": pa.int64(), "own_term": pa.int64(),
+              "own_custody": pa.int64(), "own_term_c": pa.int64(), "own_custody_c": pa.int64(),
+              **{c: pa.int64() for c in CONTRIB_FIELDS}, **{f"af_{b}": pa.int64() for b in afbs}}
+    table = Appender(con, "key_results", {c: schema.get(c, pa.string()) for c in cols})
     n_bases = 0
-    args = [(c, afbs, state.today) for c in chunks]
-    for part in progress(_map(_stage1_chunk, args), len(chunks), "stage 1 (distinct keys)", show_progress, step=1):
+    for part in progress(_map(_stage1_chunk, chunks(), parallel=n_keys >= PARALLEL_THRESHOLD), n_chunks,
+                         "stage 1 (distinct keys)", show_progress, step=1):
         canon, canon_now, pclass = part.pop("_canon"), part.pop("_canon_now"), part.pop("_pclass")
         n_bases += part.pop("_bases")[0]
         part["fid"] = [None if c is None else state.fid(c, pc) for c, pc in zip(canon, pclass, strict=True)]
         part["fid_now"] = [None if c is None else state.fid(c, pc) for c, pc in zip(canon_now, pclass, strict=True)]
-        for k, v in part.items():
-            out.setdefault(k, []).extend(v)
-    for row in rows:
-        state.key_rows[row["kh"]] = row
-    state.counts["stage1_keys"] = len(rows)
+        table.append(part)
+    state.counts["stage1_keys"] = n_keys
     state.counts["stage1_parses"] = n_bases
     state.counts["findings"] = len(state.findings)
-    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "af_now": pa.int64(), "own_term": pa.int64(),
-              "own_custody": pa.int64(), "own_term_c": pa.int64(), "own_custody_c": pa.int64(), **{c: pa.int64() for c in CONTRIB_FIELDS}, **{f"af_{b}": pa.int64() for b in afbs}}
-    if not out:
-        out = {k: [] for k in ("kh", "error", "error_field", "fid", "fid_now", "citation", "part", "title", "jur",
-                               "offense_class", *FINDINGS6, *CONTRIB_FIELDS, "af_now", "own_term", "own_custody",
-                               "own_term_c", "own_custody_c", *(f"af_{b}" for b in afbs))}
-    t = pa.table({k: pa.array(v, schema.get(k, pa.string())) for k, v in out.items()})
-    con.register("__kr", t)
-    con.execute("CREATE OR REPLACE TABLE key_results AS SELECT * FROM __kr")
-    con.unregister("__kr")
     con.execute("CREATE OR REPLACE TEMP TABLE __afbs AS SELECT unnest(?::INTEGER[]) AS b", [afbs])
+
+
+class Appender:
+    """A DuckDB table written a chunk at a time from columns of Python values (created empty first)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, schema: dict[str, pa.DataType]) -> None:
+        self.con, self.name, self.schema = con, name, schema
+        self._write({c: [] for c in schema}, f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __chunk")
+
+    def _write(self, data: dict[str, list[Any]], sql: str) -> None:
+        t = pa.table({c: pa.array(data[c], t) for c, t in self.schema.items()})
+        self.con.register("__chunk", t)
+        try:
+            self.con.execute(sql)
+        finally:
+            self.con.unregister("__chunk")
+
+    def append(self, data: dict[str, list[Any]]) -> None:
+        self._write(data, f"INSERT INTO {self.name} SELECT * FROM __chunk")
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """A count (the whole result is fetched: DuckDB keeps a half-read result open on the connection)."""
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0] or 0) if rows else 0
+
+
+def chunk_size(n: int) -> int:
+    """Rows per chunk of distinct keys: about 32 chunks, never more than ``MAX_CHUNK`` rows in one."""
+    return min(MAX_CHUNK, max(2000, n // 32))
 
 
 def _base_request(row: dict[str, Any], today: dt.date) -> Request:
@@ -594,14 +622,24 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _map(func: Any, args: list[Any], threshold: int = 20_000) -> Iterator[Any]:
-    """``map`` over worker processes (fork: the catalogs and caches are inherited), in order."""
+def _map(func: Any, args: Iterable[Any], *, parallel: bool) -> Iterator[Any]:
+    """``map`` over forked worker processes (fork: the catalogs and caches are inherited), in order.
+
+    At most two chunks per worker are in flight: the chunks are read from DuckDB as the workers
+    take them, so neither they nor their results pile up in memory on runs of any size."""
     n = workers()
-    if n <= 1 or len(args) < 2 or sum(len(a[0]) for a in args) < threshold or "fork" not in mp.get_all_start_methods():
+    if n <= 1 or not parallel or "fork" not in mp.get_all_start_methods():
         yield from map(func, args)
         return
-    with mp.get_context("fork").Pool(n) as pool:
-        yield from pool.imap(func, args)
+    # An entry of the engine's memos holds a whole analysis (kilobytes): bounded in each worker.
+    with mp.get_context("fork").Pool(n, initializer=set_cache_limit, initargs=(MEMO_LIMIT,)) as pool:
+        pending: deque[Any] = deque()
+        for a in args:
+            pending.append(pool.apply_async(func, (a,)))
+            if len(pending) >= 2 * n:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 # --- 3. priors and 4. stage 2 ---------------------------------------------------------------------
@@ -686,24 +724,30 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
                     least(r_af_now, {cap}) AS p_af_now FROM pri""")
     pcols = ", ".join(f"p_{c}" for c in PRIOR_FIELDS)
     con.execute(f"CREATE OR REPLACE TABLE pri AS SELECT *, hash(fid, fid_now, {pcols}, p_af_now) AS s2 FROM pri")
-    rows = con.execute(f"SELECT DISTINCT s2, fid, fid_now, p_af_now, {pcols} FROM pri ORDER BY s2").fetchall()
+    con.execute(f"""CREATE OR REPLACE TABLE s2keys AS
+                    SELECT *, row_number() OVER (ORDER BY s2) - 1 AS rn
+                    FROM (SELECT DISTINCT s2, fid, fid_now, p_af_now, {pcols} FROM pri) ORDER BY rn""")
+    n_rows = scalar(con, "SELECT count(*) FROM s2keys")
     _SHARED["stage1s"] = state.stage1s
     _SHARED["today"] = state.today
-    size = max(2000, len(rows) // 32)
-    chunks = [(rows[i:i + size],) for i in range(0, len(rows), size)]
-    res: dict[str, list[Any]] = {"s2": [], **{c: [] for c in (*FINDINGS6, *STAGE2_RESULTS)},
-                                 **{f"now_{c}": [] for c in (*FINDINGS6, *STAGE2_RESULTS)}}
-    for part in progress(_map(_stage2_chunk, chunks), len(chunks), "stage 2 (distinct findings and priors)", show_progress,
-                         step=1):
-        for k, v in part.items():
-            res[k].extend(v)
-    if len(set(res["s2"])) != len(res["s2"]):  # pragma: no cover - a 64-bit hash collision
+    size = chunk_size(n_rows)
+    n_chunks = -(-n_rows // size)
+
+    def chunks() -> Iterator[tuple[list[tuple[Any, ...]]]]:
+        for i in range(n_chunks):
+            yield (con.execute(f"SELECT s2, fid, fid_now, p_af_now, {pcols} FROM s2keys WHERE rn >= ? AND rn < ? ORDER BY rn",
+                               [i * size, (i + 1) * size]).fetchall(),)
+
+    names = (*FINDINGS6, *STAGE2_RESULTS)
+    table = Appender(con, "s2_results", {"s2": pa.uint64(), **{c: pa.string() for c in names},
+                                         **{f"now_{c}": pa.string() for c in names}})
+    for part in progress(_map(_stage2_chunk, chunks(), parallel=n_rows >= PARALLEL_THRESHOLD), n_chunks,
+                         "stage 2 (distinct findings and priors)", show_progress, step=1):
+        table.append(part)
+    n_distinct = scalar(con, "SELECT count(DISTINCT s2) FROM s2_results")
+    if n_distinct != n_rows:  # pragma: no cover - a 64-bit hash collision
         raise RuntimeError("hash collision among stage-2 keys")
-    state.counts["stage2_keys"] = len(rows)
-    t = pa.table({"s2": pa.array(res["s2"], pa.uint64()), **{c: pa.array(v, pa.string()) for c, v in res.items() if c != "s2"}})
-    con.register("__s2", t)
-    con.execute("CREATE OR REPLACE TABLE s2_results AS SELECT * FROM __s2")
-    con.unregister("__s2")
+    state.counts["stage2_keys"] = n_rows
     findings = ", ".join(f"s.{c}" for c in FINDINGS6)
     stage2 = ", ".join(f"s.{c}" for c in STAGE2_RESULTS)
     now = ", ".join(f"s.now_{c}" for c in (*FINDINGS6, *STAGE2_RESULTS))

@@ -123,6 +123,21 @@ _STAGE1: dict[tuple[object, ...], Stage1] = {}
 _CACHE_LIMIT = 100_000
 
 
+def set_cache_limit(n: int) -> None:
+    """Entries each memo of this module keeps before it forgets them all (the bulk path lowers it
+    in its workers: an entry holds a whole analysis, several kilobytes)."""
+    global _CACHE_LIMIT
+    _CACHE_LIMIT = max(1, n)
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    """A pure memo: when full it starts again (recent keys are the likely ones; forgetting costs
+    time, never exactness), so memory stays bounded on runs of any length."""
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    memo[key] = value
+
+
 def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
     key = (id(off), facts)
     hit = _MATCHES.get(key)
@@ -163,8 +178,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         laken_riley=_match(off, "laken_riley", facts),
         minor_traffic=_match(off, "minor_traffic", facts).result,
     )
-    if len(_MATCHES) < _CACHE_LIMIT:
-        _MATCHES[key] = out
+    _remember(_MATCHES, key, out)
     return out
 
 
@@ -182,8 +196,7 @@ def stage1(req: Request) -> Stage1:
     if hit is not None:
         return hit
     out = _stage1(req)
-    if len(_STAGE1) < _CACHE_LIMIT:
-        _STAGE1[key] = out
+    _remember(_STAGE1, key, out)
     return out
 
 
@@ -287,8 +300,7 @@ def consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dic
     if hit is not None:
         return hit
     out = _consequences(r, p, admission)
-    if len(_STAGE2) < _CACHE_LIMIT:
-        _STAGE2[key] = out
+    _remember(_STAGE2, key, out)
     return out
 
 
