@@ -88,3 +88,44 @@ def test_canonical_findings_give_the_same_consequences() -> None:
                 assert a == b, (code, off.citation, req_d)  # type: ignore[attr-defined]
                 n += 1
     assert n > 200
+
+
+# --- day totals: canonical per record (iiu.bulk.engine.canonical_total / canonical_priors) ---------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(own=st.integers(0, 30_000), total=st.integers(0, 60_000))
+def test_canonical_total_keeps_every_threshold_comparison(own: int, total: int) -> None:
+    """The rules read a day total only as own + total >= threshold (INA 212(a)(2)(B)'s five-year
+    aggregate; INA 101(f)(7)'s 180 days of confinement): with the own days at their threshold class,
+    the canonical total gives the same answer for every threshold."""
+    from iiu.bulk.engine import _day_thresholds, _rep_days, canonical_total
+
+    c = canonical_total(own, total)
+    for t in _day_thresholds():
+        assert (own + total >= t) == (_rep_days(own) + c >= t)
+
+
+def test_avoidable_harm_uses_priors_canonical_for_the_candidate() -> None:
+    """INA 212(a)(2)(B): two convictions with aggregate sentences of five years or more. A 730-day
+    sentence after a 1,095-day one reaches 1,825 days exactly. The bulk search evaluates each
+    candidate on canonical findings (own term at its threshold class); with the real prior total the
+    aggregate would fall a day short and the ground would be read as removed (a false "safe"); with the
+    priors canonical for the candidate's own term it stays."""
+    from iiu.bulk.engine import PRIOR_FIELDS, canonical_priors
+
+    req = parse_request({"jurisdiction": "IL", "offense": "720 ILCS 570/402", "disposition": "guilty_plea",
+                         "disposition_date": "2005-03-28", "sentence": {"custody_days": 730}}, today=dt.date(2026, 11, 28))
+    f = stage1(req).findings
+    priors = Priors(conv_yes=1, term_total=1095, custody_total=1095)
+    sums = tuple(getattr(priors, k) for k in PRIOR_FIELDS)
+    exact = consequences(f, priors, None)["inadmissible"]
+    canon_f = canonical(f, dt.date(2026, 11, 28))
+    assert canon_f.term_days < 730  # 730 is not a threshold: the class is what makes sharing possible
+    assert exact.result == "yes" and "aggregate" in exact.why
+    bulk = consequences(canon_f, Priors(*canonical_priors(f, sums)), None)["inadmissible"]
+    assert bulk.result == exact.result
+    naive = consequences(canon_f, priors, None)["inadmissible"]
+    assert naive.result != exact.result  # why the priors are made canonical per candidate

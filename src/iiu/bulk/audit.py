@@ -85,7 +85,7 @@ def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
         key = state.key(key_row["kh"], key_row)
 
         def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
-            return state.answers(state.fid_of(s1.findings), sums)
+            return state.answers(state.fid_of(s1.findings), E.canonical_priors(s1.findings, sums))
 
         alt = best_alternative(key.request, key.stage1, priors, state.today, answers_of)
         if alt is not None:

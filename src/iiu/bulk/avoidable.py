@@ -43,39 +43,59 @@ KIND_ORDER = ("sentence", "record of conviction", "record of conviction with a s
               "plea to another offense with a sentence change", "disposition")
 
 
-def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date,
-                     answers_of: Callable[[Stage1], dict[str, Answer]] | None = None) -> dict[str, Any] | None:
-    """The least drastic candidate that removes a consequence and adds none — a sentence change
-    before a different record of conviction, before a plea to another offense, before a
-    non-conviction disposition; then the one that removes most (ties: the engine's order).
+Candidates = dict[str, list[tuple[str, Request, dict[str, Any]]]]
+_BY_KIND: dict[int, tuple[Request, Candidates]] = {}
+_BY_KIND_LIMIT = 2_000
 
-    Findings are reduced to their results (``engine.canonical``, exact for stage 2) so that
-    candidates shared by many records hit the engine's stage-2 memo. ``answers_of`` (the bulk
-    path's memo of exactly that, ``BulkState.answers``) replaces the default evaluation. As in
-    ``iiu.engine.alternatives``, a plea to another offense keeps the original arrest's
-    INA 236(c)(1)(E) ground."""
-    if answers_of is None:
-        from iiu.bulk.engine import canonical
 
-        def answers_of(s: Stage1) -> dict[str, Answer]:
-            return consequences(canonical(s.findings, today), priors, None)
-
-    answers = answers_of(s1)
-    base = _results(s1, answers)
-    if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
-        return None
-    by_kind: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
+def _candidates_by_kind(req: Request, s1: Stage1) -> Candidates:
+    """The engine's candidates (``_candidates``) for a request, without repeats, by kind. Memoised on
+    the request object (kept alive with its entry): the bulk path searches one key's request once
+    per distinct history, one after another."""
+    hit = _BY_KIND.get(id(req))
+    if hit is not None and hit[0] is req:
+        return hit[1]
+    by_kind: Candidates = {}
     seen: set[str] = set()
     for summary, new, change in _candidates(req, s1):
         sig = repr(sorted(change.items(), key=lambda kv: kv[0]))
         if sig in seen:
             continue
         seen.add(sig)
-        by_kind.setdefault(_kind(change), []).append((summary, {"new": new}, change))
+        by_kind.setdefault(_kind(change), []).append((summary, new, change))
+    if len(_BY_KIND) >= _BY_KIND_LIMIT:
+        _BY_KIND.clear()
+    _BY_KIND[id(req)] = (req, by_kind)
+    return by_kind
+
+
+def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date,
+                     answers_of: Callable[[Stage1], dict[str, Answer]] | None = None) -> dict[str, Any] | None:
+    """The least drastic candidate that removes a consequence and adds none — a sentence change
+    before a different record of conviction, before a plea to another offense, before a
+    non-conviction disposition; then the one that removes most (ties: the engine's order).
+
+    By default each candidate's stage 2 is the engine's ``consequences`` on its findings and
+    ``priors``. The bulk path passes ``answers_of``: its memo (``BulkState.answers``) on canonical
+    findings with the priors made canonical for that candidate's own term and custody
+    (``engine.canonical_priors``). Canonical findings with the real day totals would not do: the
+    5-year aggregate of INA 212(a)(2)(B) compares the record's own term plus the totals, and a
+    canonical own term with real totals can fall short of it (a false "removes"). As in
+    ``iiu.engine.alternatives``, a plea to another offense keeps the original arrest's
+    INA 236(c)(1)(E) ground."""
+    if answers_of is None:
+        def answers_of(s: Stage1) -> dict[str, Answer]:
+            return consequences(s.findings, priors, None)
+
+    answers = answers_of(s1)
+    base = _results(s1, answers)
+    if harm(base) == 0 or not any(base[k] != NO for k in CONSEQUENCES):
+        return None
+    by_kind = _candidates_by_kind(req, s1)
     for kind in KIND_ORDER:
         best: tuple[tuple[int, int], dict[str, Any]] | None = None
-        for summary, item, change in by_kind.get(kind, []):
-            s1n = stage1(item["new"])
+        for summary, new, change in by_kind.get(kind, []):
+            s1n = stage1(new)
             an = answers_of(s1n)
             if keeps_arrest_ground(change, answers):
                 an = with_arrest_ground(an, answers)

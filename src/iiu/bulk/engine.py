@@ -98,6 +98,27 @@ def _rep_days(v: int) -> int:
     return t[bisect.bisect_right(t, v) - 1]
 
 
+def canonical_total(own: int, total: int) -> int:
+    """``_canonical_total`` for one record in Python: the total that puts ``_rep_days(own) + total``
+    between the same thresholds as ``own + total``."""
+    t = _day_thresholds()
+    return max(0, t[bisect.bisect_right(t, own + total) - 1] - _rep_days(own))
+
+
+_TERM, _CUSTODY = PRIOR_FIELDS.index("term_total"), PRIOR_FIELDS.index("custody_total")
+
+
+def canonical_priors(f: RecordFindings, sums: tuple[int, ...]) -> tuple[int, ...]:
+    """Priors (``PRIOR_FIELDS`` order, real day totals) made canonical for a record with findings
+    ``f``: its day totals as ``canonical_total`` of ``f``'s own term and custody. A safer alternative
+    has its own term, so the avoidable-harm search makes the priors canonical per candidate; candidates
+    of different records then share stage-2 evaluations (``BulkState.answers``)."""
+    out = list(sums)
+    out[_TERM] = canonical_total(f.term_days, sums[_TERM])
+    out[_CUSTODY] = canonical_total(f.custody_days, sums[_CUSTODY])
+    return tuple(out)
+
+
 def _canonical_total(own: str, own_canon: str, total: str) -> str:
     """SQL: a ``term_total``/``custody_total`` that keeps every comparison the rules make.
 
