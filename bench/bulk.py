@@ -4,9 +4,9 @@ bare DuckDB scan + join + group-by of the same file, measured in the same run.
     python -m bench.bulk [N]          # N from argv, else IIU_BENCH_RECORDS, else 1,000,000
     IIU_BENCH_FULL=1 python -m bench.bulk   # 10,000,000 records
 
-Each measurement runs in a fresh process. Peak memory is the sampled peak of the summed PSS of
-that process and its forked workers (shared pages counted once), with each process's
-ru_maxrss beside it. The baseline reads the same CSV with DuckDB, joins it to the catalog's offense table and groups
+Each measurement runs in a fresh process. Peak memory is the peak of the summed PSS of that
+process and its forked workers (shared pages counted once), sampled every 0.2 s by the parent,
+with each process's ru_maxrss beside it. The baseline reads the same CSV with DuckDB, joins it to the catalog's offense table and groups
 by offense and disposition: the least any audit of the file must do. The audit is
 ``iiu audit`` as shipped (DuckDB engine, avoidable-harm analysis included), and again with
 ``--no-alternatives``. Targets: 1,000,000 records within 10x of the baseline; 10,000,000
@@ -45,14 +45,16 @@ def _pss_mb(pid: int) -> float:
 
 
 class PssSampler:
-    """Samples the summed proportional set size (PSS) of this process and its workers every
-    0.5 s. Pages that forked workers share with the main process are split between them, so
-    the sum counts each page once: the peak of the sum is the run's real peak (adding up RSS
-    would count every shared page once per process)."""
+    """Samples the summed proportional set size (PSS) of a process and its descendants every
+    0.2 s, from another process (the benchmark's parent: a thread inside the measured process could
+    be held off while a long DuckDB call holds the GIL, and miss the peak). Pages that forked workers
+    share with the main process are split between them, so the sum counts each page once: the peak of
+    the sum is the run's real peak (adding up RSS would count every shared page once per process)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         import threading
 
+        self.pid = pid
         self.peak_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -60,11 +62,17 @@ class PssSampler:
     def _run(self) -> None:
         import psutil
 
-        me = psutil.Process()
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
         while not self._stop.is_set():
-            pids = [me.pid, *(c.pid for c in me.children(recursive=True))]
+            try:
+                pids = [root.pid, *(c.pid for c in root.children(recursive=True))]
+            except psutil.Error:
+                break
             self.peak_mb = max(self.peak_mb, sum(_pss_mb(p) for p in pids))
-            self._stop.wait(0.5)
+            self._stop.wait(0.2)
 
     def start(self) -> PssSampler:
         self._thread.start()
@@ -80,7 +88,6 @@ def _child(kind: str, path: str, out: str) -> None:
     """Runs in a fresh process: one measurement, printed as JSON."""
     import resource
 
-    sampler = PssSampler().start()
     t0 = time.perf_counter()
     info: dict[str, object] = {}
     if kind == "baseline":
@@ -116,7 +123,6 @@ def _child(kind: str, path: str, out: str) -> None:
                   alternatives=(kind == "audit"), memory_limit=os.environ.get("IIU_BULK_MEMORY", "3GB"))
         info.update(accepted=s["accepted"], rejected=s["rejected"], timings=s["_timings"], counts=s["_counts"])
     info["seconds"] = time.perf_counter() - t0
-    info["peak_pss_total_mb"] = sampler.stop()
     info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Forked workers (stage 1 and 2) share the parent's pages until they write them; the largest
     # worker's peak is reported too, and the sum of the parent and every worker as an upper bound.
@@ -129,11 +135,19 @@ def _child(kind: str, path: str, out: str) -> None:
 
 
 def _measure(kind: str, path: Path, out: Path) -> dict[str, object]:
-    r = subprocess.run([sys.executable, "-m", "bench.bulk", "--child", kind, str(path), str(out)],
-                       capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[1])
-    if r.returncode != 0:
-        raise RuntimeError(f"{kind} failed: {r.stderr[-2000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        p = subprocess.Popen([sys.executable, "-m", "bench.bulk", "--child", kind, str(path), str(out)],
+                             stdout=out_f, stderr=err_f, text=True, cwd=Path(__file__).resolve().parents[1])
+        sampler = PssSampler(p.pid).start()
+        rc = p.wait()
+        peak = sampler.stop()
+        out_f.seek(0)
+        err_f.seek(0)
+        if rc != 0:
+            raise RuntimeError(f"{kind} failed: {err_f.read()[-2000:]}")
+        info: dict[str, object] = json.loads(out_f.read().strip().splitlines()[-1])
+    info["peak_pss_total_mb"] = peak
+    return info
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
@@ -156,7 +170,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         gen = time.perf_counter() - t0
         base = _measure("baseline", src, Path(tmp) / "base")
         runs = {kind: _measure(kind, src, Path(tmp) / kind) for kind in ("audit", "audit_no_alternatives")}
-    report: dict[str, object] = {"records": n, "generate_seconds": round(gen, 2), "baseline_seconds": round(float(base["seconds"]), 3)}
+    report: dict[str, object] = {"records": n, "generate_seconds": round(gen, 2), "baseline_seconds": round(float(base["seconds"]), 3),
+                                 "baseline_peak_pss_mb": round(float(base["peak_pss_total_mb"]))}  # type: ignore[arg-type]
     for kind, r in runs.items():
         secs = float(r["seconds"])  # type: ignore[arg-type]
         report[kind] = {
