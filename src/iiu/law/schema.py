@@ -254,7 +254,9 @@ class Offense(BaseModel):
     def ground(self, name: str) -> Match | None:
         if name in self.aggravated_felony:
             return self.aggravated_felony[name]
-        value = getattr(self, name, None)
+        if name not in type(self).model_fields:  # not a ground this entry can carry (pydantic's miss path is slow)
+            return None
+        value = getattr(self, name)
         return value if isinstance(value, Match) else None
 
 
