@@ -15,7 +15,8 @@ ON = dt.date(2024, 6, 1)
 
 
 @pytest.mark.parametrize("given, canonical", [("c", "(c)"), ("(c)", "(c)"), ("(C)", "(c)"), ("(a)(1)", "(a)(1)"),
-                                              ("a1", "(a)(1)"), ("a(1)", "(a)(1)"), (" (b) ", "(b)"), ("1", "(1)")])
+                                              ("a1", "(a)(1)"), ("a(1)", "(a)(1)"), (" (b) ", "(b)"), ("1", "(1)"),
+                                              ("(a-7)", "(a-7)"), ("(A-5)(1)", "(a-5)(1)"), ("(4-a)", "(4-a)")])
 def test_subsections_are_accepted_in_every_form_design_5_1(given: str, canonical: str) -> None:
     assert normalize_subsection(given) == canonical
 
@@ -147,3 +148,18 @@ def test_invalid_catalog_entry_is_reported_with_its_file_and_line(tmp_path, monk
     _jur, offenses, errors = C.load_catalog_files("KS")
     assert offenses, "the valid entries are kept"
     assert any(e.startswith("KS/offenses_bad.yaml:2: K.S.A. 1-1:") for e in errors), errors
+
+
+def test_an_inserted_illinois_subsection_does_not_take_the_answer_of_the_one_before_it() -> None:
+    """720 ILCS 5/31-1(a-7), resisting a peace officer so as to cause injury, is its own subsection
+    (inserted after (a)), not (a)(7): it must not inherit (a)'s CIMT "no" (Matter of Danesh,
+    19 I&N Dec. 669 (BIA 1988), turns on injury to the officer)."""
+    from iiu import analyze
+
+    req = {"jurisdiction": "IL", "offense": "720 ILCS 5/31-1", "disposition": "guilty_plea",
+           "disposition_date": "2019-05-01", "sentence": {"custody_days": 30}}
+    plain = analyze({**req, "subsection": "(a)"}, today=ON, alternatives=False)
+    injury = analyze({**req, "subsection": "(a-7)"}, today=ON, alternatives=False)
+    assert plain["findings"]["cimt"]["result"] == "no"
+    assert injury["offense"]["subsection"] == "(a-7)"
+    assert injury["findings"]["cimt"]["result"] != "no"

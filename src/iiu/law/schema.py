@@ -79,7 +79,8 @@ _SUBSECTION_PART = re.compile(r"\(?\s*([0-9]+(?:\.[0-9]+)?|[a-zA-Z]{1,4})\s*\)?"
 
 
 def normalize_subsection(value: str) -> str:
-    """Canonical form of a subsection: "c", "(c)", "(C)" -> "(c)"; "(a)(1)", "a1", "a.1" -> "(a)(1)".
+    """Canonical form of a subsection: "c", "(c)", "(C)" -> "(c)"; "(a)(1)", "a1", "a.1" -> "(a)(1)";
+    "(a-7)" stays "(a-7)" (Illinois inserts (a-5), (a-7), (b-1) ... between lettered subsections).
 
     Roman numerals and letters are lower-cased; digits kept.
     """
@@ -92,6 +93,11 @@ def normalize_subsection(value: str) -> str:
     for paren, bare in tokens:
         tok = (paren or bare).strip()
         if not tok:
+            continue
+        # A hyphenated part in parentheses is its own subsection, not a part of the one it follows:
+        # 720 ILCS 5/31-1(a-7) was inserted after (a) and is not (a)(7); NY's (4-a) is not (4)(a).
+        if paren and re.fullmatch(r"[a-zA-Z]+-[0-9]+(?:\.[0-9]+)?|[0-9]+-[a-zA-Z]+", tok):
+            parts.append(tok.lower())
             continue
         # "a1" or "1a" inside one bare token -> split letters and digits
         for sub in re.findall(r"[0-9]+(?:-[0-9]+)?|[a-zA-Z]+", tok):
