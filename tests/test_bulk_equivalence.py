@@ -127,6 +127,18 @@ def test_bulk_equals_single_case_on_every_record(bulk: tuple, records: Path) -> 
     assert not disagreements, f"{len(disagreements)} disagreements, e.g. {disagreements[:5]}"
 
 
+def _sample(records: Path, tmp_path: Path) -> tuple[list[dict[str, str]], Path]:
+    """The first 1,500 generated records and the hand-made people, as a file of their own."""
+    with records.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))[:1500] + HANDMADE
+    sample = tmp_path / "sample.csv"
+    with sample.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    return rows, sample
+
+
 def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: Path) -> None:
     """The audit's ``alternative`` column (bulk memo of stage 2 on findings ids and canonical priors)
     equals ``best_alternative`` run on each record's own request with its history's priors, for
@@ -137,13 +149,7 @@ def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: P
     from iiu.engine.request import parse_request
     from iiu.law.federal.record import Priors
 
-    with records.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))[:1500] + HANDMADE
-    sample = tmp_path / "sample.csv"
-    with sample.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
+    rows, sample = _sample(records, tmp_path)
     con = connect()
     evaluate_file(con, sample, today=TODAY, show_progress=False, alternatives=True)
     got = {r[0]: (r[1], r[2]) for r in con.execute("SELECT record_id, alternative, alternative_removes FROM results").fetchall()}
@@ -185,13 +191,7 @@ def test_chunked_parallel_run_equals_the_serial_run(bulk: tuple, records: Path, 
                for r in con.execute(f"SELECT record_id, {cols} FROM results").fetchall()}
     assert chunked == res
 
-    with records.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))[:1500] + HANDMADE
-    sample = tmp_path / "sample.csv"
-    with sample.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
+    _, sample = _sample(records, tmp_path)
     out = {}
     for threshold in (10**9, 0):
         monkeypatch.setattr(A, "ALT_PARALLEL_THRESHOLD", threshold)
