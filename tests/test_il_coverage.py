@@ -65,6 +65,10 @@ def test_cook_county_coverage(name: str) -> None:
         ("720", "5", "8-4(730 ILCS 150/3(a)", ("730 ILCS 150/3(a)", "attempt")),
         ("720", "5", "8-4(720-550/5(d))", ("720 ILCS 550/5(d)", "attempt")),
         ("720", "5", "8-4( 406.2(a)(2) )", ("720 ILCS 570/406.2(a)(2)", "attempt")),
+        # 405.1 criminal drug conspiracy around its object offense: a conspiracy (INA 237(a)(2)(B)(i), 101(a)(43)(U))
+        ("720", "570", "405.1(401(a)(2)(A))", ("720 ILCS 570/401(a)(2)(A)", "conspiracy")),
+        ("720", "570", "405.1(402(c)", ("720 ILCS 570/402(c)", "conspiracy")),
+        ("720", "570", "405.1", ("720 ILCS 570/405.1", None)),
     ],
 )
 def test_il_citation(chapter: str, act: str, section: str, expected: tuple[str, str | None]) -> None:

@@ -92,6 +92,12 @@ def il_citation(chapter: str, act: str, section: str) -> tuple[str, str | None]:
     ac = _clean(act)
     sec = str(section or "").strip()
     compact = _clean(sec)
+    # 720 ILCS 570/405.1, criminal drug conspiracy: an agreement that a 401, 402 or 407 offense be
+    # committed, written around its object ("405.1(401(a)(2)(A))"). It is a conspiracy to commit that
+    # offense, which INA 237(a)(2)(B)(i) and 101(a)(43)(U) name.
+    drug = re.match(r"^405\.1\((40[127].*)\)$", compact) if (ch, ac) == ("720", "570") else None
+    if drug:
+        return _compose(ch, ac, _balance(drug.group(1))), "conspiracy"
     wrapped = _unwrap(compact)
     if wrapped is None:
         return _compose(ch, ac, compact), None
