@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import multiprocessing as mp
 import os
 import re
@@ -652,15 +653,21 @@ def _map(func: Any, args: Iterable[Any], *, parallel: bool) -> Iterator[Any]:
     if n <= 1 or not parallel or "fork" not in mp.get_all_start_methods():
         yield from map(func, args)
         return
-    # An entry of the engine's memos holds a whole analysis (kilobytes): bounded in each worker.
-    with mp.get_context("fork").Pool(n, initializer=set_cache_limit, initargs=(MEMO_LIMIT,)) as pool:
-        pending: deque[Any] = deque()
-        for a in args:
-            pending.append(pool.apply_async(func, (a,)))
-            if len(pending) >= 2 * n:
+    # The parent's objects (catalogs, stage-1 findings) are shared with the workers copy-on-write; the
+    # cyclic collector in a worker would write to every one of them and so copy them all: freeze them.
+    gc.freeze()
+    try:
+        # An entry of the engine's memos holds a whole analysis (kilobytes): bounded in each worker.
+        with mp.get_context("fork").Pool(n, initializer=set_cache_limit, initargs=(MEMO_LIMIT,)) as pool:
+            pending: deque[Any] = deque()
+            for a in args:
+                pending.append(pool.apply_async(func, (a,)))
+                if len(pending) >= 2 * n:
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    finally:
+        gc.unfreeze()
 
 
 # --- 3. priors and 4. stage 2 ---------------------------------------------------------------------
