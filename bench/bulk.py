@@ -153,12 +153,14 @@ def _measure(kind: str, path: Path, out: Path) -> dict[str, object]:
 
 def measure(n: int, kinds: tuple[str, ...] = ("audit", "audit_no_alternatives")) -> dict[str, object]:
     """Generate ``n`` records (1% bad rows), then time the baseline and each audit on that file."""
-    from iiu.bulk.demo import write
-
     with tempfile.TemporaryDirectory(prefix="iiu-bench-") as tmp:
         src = Path(tmp) / "records.csv"
         t0 = time.perf_counter()
-        write(src, n, seed=2021, bad_fraction=0.01)
+        # In a process of its own: Linux carries a parent's peak RSS into the ru_maxrss of the children
+        # it starts later (fork copies it, exec keeps it), so generating here would inflate theirs.
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from iiu.bulk.demo import write; "
+                        "write(Path(sys.argv[1]), int(sys.argv[2]), seed=2021, bad_fraction=0.01)", str(src), str(n)],
+                       check=True, capture_output=True)
         gen = time.perf_counter() - t0
         base = _measure("baseline", src, Path(tmp) / "base")
         runs = {kind: _measure(kind, src, Path(tmp) / kind) for kind in kinds}
