@@ -122,7 +122,7 @@ def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: b
                                    [i * size, (i + 1) * size]).fetchall(),)
 
         for part in E.progress(E._map(_alt_chunk, chunks(), parallel=n_rows >= ALT_PARALLEL_THRESHOLD), n_chunks,
-                               "safer alternatives (distinct keys)", show_progress, step=1):
+                               "safer alternatives (distinct keys)", show_progress):
             table.append(part)
         state.counts["alternative_keys"] = n_rows
     else:

@@ -134,20 +134,19 @@ def _canonical_total(own: str, own_canon: str, total: str) -> str:
     return f"greatest(0, (CASE {cases} ELSE 0 END) - {own_canon})"
 
 
-def progress(items: Iterable[T], total: int, label: str, enabled: bool, step: int = 500) -> Iterator[T]:
-    if not enabled or total < 2000 / step:
-        yield from items
+def progress(chunks: Iterable[T], total: int, label: str, enabled: bool) -> Iterator[T]:
+    """A progress bar (rich) over a stage's ``total`` chunks, when asked for and there are several."""
+    if not enabled or total < 2:
+        yield from chunks
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   transient=True, console=None) as bar:
         task = bar.add_task(label, total=total)
-        for i, it in enumerate(items):
-            yield it
-            if i % step == 0:
-                bar.update(task, completed=i)
-        bar.update(task, completed=total)
+        for done, chunk in enumerate(chunks, 1):
+            yield chunk
+            bar.update(task, completed=done)
 
 
 @dataclass
@@ -496,7 +495,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     table = Appender(con, "key_results", {c: schema.get(c, pa.string()) for c in cols})
     n_bases = 0
     for part in progress(_map(_stage1_chunk, chunks(), parallel=n_keys >= PARALLEL_THRESHOLD), n_chunks,
-                         "stage 1 (distinct keys)", show_progress, step=1):
+                         "stage 1 (distinct keys)", show_progress):
         canon, canon_now, pclass = part.pop("_canon"), part.pop("_canon_now"), part.pop("_pclass")
         n_bases += part.pop("_bases")[0]
         part["fid"] = [None if c is None else state.fid(c, pc) for c, pc in zip(canon, pclass, strict=True)]
@@ -770,7 +769,7 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     table = Appender(con, "s2_results", {"s2": pa.uint64(), **{c: pa.string() for c in names},
                                          **{f"now_{c}": pa.string() for c in names}})
     for part in progress(_map(_stage2_chunk, chunks(), parallel=n_rows >= PARALLEL_THRESHOLD), n_chunks,
-                         "stage 2 (distinct findings and priors)", show_progress, step=1):
+                         "stage 2 (distinct findings and priors)", show_progress):
         table.append(part)
     n_distinct = scalar(con, "SELECT count(DISTINCT s2) FROM s2_results")
     if n_distinct != n_rows:  # pragma: no cover - a 64-bit hash collision
