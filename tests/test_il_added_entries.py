@@ -1,0 +1,60 @@
+"""Illinois entries added for Cook County rows the catalog did not know: each answers as its
+source says, and in force on its effective date only (an offense before it is an error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from iiu import analyze
+from iiu.engine.errors import RequestError
+from iiu.engine.request import parse_request
+from iiu.law.catalog import resolve
+
+TODAY = dt.date(2026, 11, 28)
+
+# (citation, subsection, finding, expected result, the source the answer must cite)
+CASES = [
+    ("625 ILCS 5/6-101", None, "cimt", "no", "Matter of Lopez-Meza, 22 I&N Dec. 1188"),
+    ("625 ILCS 5/3-707", "(a)", "crime_of_violence", "no", "Leocal v. Ashcroft, 543 U.S. 1"),
+    ("325 ILCS 5/4", None, "cimt", "depends", "Matter of Robles-Urrea, 24 I&N Dec. 22"),
+    ("740 ILCS 22/219", None, "cimt", "depends", "Matter of Silva-Trevino, 26 I&N Dec. 826"),
+    ("720 ILCS 5/12-3.5", None, "crime_of_violence", "depends", "Johnson v. United States, 559 U.S. 133"),
+    ("720 ILCS 5/16-3", None, "cimt", "depends", "Matter of Diaz-Lizarraga, 26 I&N Dec. 847"),
+    ("720 ILCS 5/26-1.1", None, "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("720 ILCS 5/17-50", None, "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("305 ILCS 5/8A-3", "(a)", "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("15 ILCS 335/14", None, "cimt", "depends", "Matter of Serna, 20 I&N Dec. 579"),
+    ("720 ILCS 5/21-9", "(a)", "cimt", "no", "720 ILCS 5/21-9(a)"),
+    ("720 ILCS 5/31A-1.2", None, "controlled_substance", "depends", "Mellouli v. Lynch, 575 U.S. 798"),
+    ("720 ILCS 5/24-3A", None, "firearm", "depends", "18 U.S.C. 921(a)(3), (a)(16)"),
+    ("720 ILCS 5/9-3.5", None, "cimt", "depends", "Matter of Silva-Trevino, 26 I&N Dec. 826"),
+    ("720 ILCS 5/12C-30", None, "crime_of_violence", "depends", "United States v. Taylor, 596 U.S. 845"),
+    ("720 ILCS 5/10-5.1", None, "cimt", "depends", "Matter of Silva-Trevino, 26 I&N Dec. 826"),
+    ("720 ILCS 5/21-6", "(a-5)", "firearm", "no", "18 U.S.C. 921(a)(3)"),
+    ("720 ILCS 5/21-6", "(a-5)", "cimt", "no", "Matter of Granados, 16 I&N Dec. 726"),
+]
+
+
+@pytest.mark.parametrize(("citation", "subsection", "finding", "expected", "source"), CASES)
+def test_added_il_entry_answers_as_its_source_says(citation: str, subsection: str | None, finding: str, expected: str,
+                                                   source: str) -> None:
+    req = {"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea", "disposition_date": "2019-06-01",
+           "sentence": {"custody_days": 30}}
+    if subsection:
+        req["subsection"] = subsection
+    got = analyze(req, today=TODAY, alternatives=False)["findings"][finding]
+    assert got["result"] == expected
+    assert any(source in s for s in got["sources"])
+    assert got["result"] != "depends" or got["depends_on"]
+
+
+@pytest.mark.parametrize("citation", sorted({c[0] for c in CASES}))
+def test_added_il_entry_has_an_effective_date_and_sources(citation: str) -> None:
+    off, _ = resolve("IL", citation)
+    assert off.effective_from is not None and off.sources
+    before = off.effective_from - dt.timedelta(days=1)
+    with pytest.raises(RequestError):
+        parse_request({"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea",
+                       "disposition_date": off.effective_from.isoformat(), "offense_date": before.isoformat()}, today=TODAY)
