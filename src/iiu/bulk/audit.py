@@ -87,7 +87,7 @@ def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
         def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
             return state.answers(state.fid_of(s1.findings), E.canonical_priors(s1.findings, sums))
 
-        alt = best_alternative(key.request, key.stage1, priors, state.today, answers_of)
+        alt = best_alternative(key.request, key.stage1, priors, answers_of)
         if alt is not None:
             out["ak"].append(ak)
             out["alternative"].append(f"{alt['kind']}: {alt['summary']}")

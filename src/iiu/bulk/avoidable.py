@@ -9,7 +9,6 @@ history; the bulk path has the priors as sums, so this module runs the same cand
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from iiu.engine.alternatives import (
     keeps_arrest_ground,
     with_arrest_ground,
 )
-from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
+from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, remember, stage1
 from iiu.engine.request import Request
 from iiu.law.answer import Answer
 from iiu.law.federal.record import Priors
@@ -63,13 +62,10 @@ def _candidates_by_kind(req: Request, s1: Stage1) -> Candidates:
             continue
         seen.add(sig)
         by_kind.setdefault(_kind(change), []).append((summary, new, change))
-    if len(_BY_KIND) >= _BY_KIND_LIMIT:
-        _BY_KIND.clear()
-    _BY_KIND[id(req)] = (req, by_kind)
-    return by_kind
+    return remember(_BY_KIND, id(req), (req, by_kind), _BY_KIND_LIMIT)[1]
 
 
-def best_alternative(req: Request, s1: Stage1, priors: Priors, today: dt.date,
+def best_alternative(req: Request, s1: Stage1, priors: Priors,
                      answers_of: Callable[[Stage1], dict[str, Answer]] | None = None) -> dict[str, Any] | None:
     """The least drastic candidate that removes a consequence and adds none — a sentence change
     before a different record of conviction, before a plea to another offense, before a

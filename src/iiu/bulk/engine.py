@@ -48,7 +48,7 @@ from iiu.bulk import dates as D
 from iiu.bulk.columns import DAYS, NUMBERS, REQUIRED, RESULT_COLUMNS
 from iiu.bulk.load import _q
 from iiu.engine.errors import RequestError
-from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, set_cache_limit, stage1
+from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, remember, set_cache_limit, stage1
 from iiu.engine.request import Request, parse_request
 from iiu.law.answer import Answer
 from iiu.law.federal import parameters as P
@@ -233,9 +233,7 @@ class BulkState:
         if hit is not None and hit[0] is f:
             return hit[1]
         fid = self.fid(canonical_tuple(f, self.today))
-        if len(self._fid_by_object) >= MEMO_LIMIT:  # a pure memo: forgetting costs time, never exactness
-            self._fid_by_object.clear()
-        self._fid_by_object[id(f)] = (f, fid)
+        remember(self._fid_by_object, id(f), (f, fid), MEMO_LIMIT)
         return fid
 
     def answers(self, fid: int, priors: tuple[int, ...]) -> dict[str, Answer]:
@@ -244,19 +242,15 @@ class BulkState:
         key = (fid, priors)
         hit = self._answers.get(key)
         if hit is None:
-            if len(self._answers) >= MEMO_LIMIT:
-                self._answers.clear()
-            hit = self._answers[key] = consequences(self.findings[fid], Priors(*priors), None)
+            hit = remember(self._answers, key, consequences(self.findings[fid], Priors(*priors), None), MEMO_LIMIT)
         return hit
 
     def key(self, kh: int, row: dict[str, Any]) -> KeyResult:
         """The request and stage 1 of an accepted key, from its columns (``KEY_COLUMNS``)."""
         hit = self._keys.get(kh)
         if hit is None:
-            if len(self._keys) >= MEMO_LIMIT:
-                self._keys.clear()
             req = key_request(row, self.today)
-            hit = self._keys[kh] = KeyResult(req, stage1(req))
+            hit = remember(self._keys, kh, KeyResult(req, stage1(req)), MEMO_LIMIT)
         return hit
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
@@ -118,6 +118,8 @@ class OffenseMatches:
     minor_traffic: Tri
 
 
+T = TypeVar("T")
+
 _MATCHES: dict[tuple[int, RecordFacts], OffenseMatches] = {}
 _STAGE1: dict[tuple[object, ...], Stage1] = {}
 _CACHE_LIMIT = 100_000
@@ -130,12 +132,14 @@ def set_cache_limit(n: int) -> None:
     _CACHE_LIMIT = max(1, n)
 
 
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    """A pure memo: when full it starts again (recent keys are the likely ones; forgetting costs
-    time, never exactness), so memory stays bounded on runs of any length."""
-    if len(memo) >= _CACHE_LIMIT:
+def remember(memo: dict[Any, T], key: Any, value: T, limit: int | None = None) -> T:
+    """Store ``value`` in a pure memo and return it. When the memo holds ``limit`` entries (this
+    module's limit by default) it starts again: recent keys are the likely ones, forgetting costs
+    time, never exactness, and memory stays bounded on runs of any length."""
+    if len(memo) >= (_CACHE_LIMIT if limit is None else limit):
         memo.clear()
     memo[key] = value
+    return value
 
 
 def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
@@ -178,7 +182,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         laken_riley=_match(off, "laken_riley", facts),
         minor_traffic=_match(off, "minor_traffic", facts).result,
     )
-    _remember(_MATCHES, key, out)
+    remember(_MATCHES, key, out)
     return out
 
 
@@ -196,7 +200,7 @@ def stage1(req: Request) -> Stage1:
     if hit is not None:
         return hit
     out = _stage1(req)
-    _remember(_STAGE1, key, out)
+    remember(_STAGE1, key, out)
     return out
 
 
@@ -300,7 +304,7 @@ def consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> dic
     if hit is not None:
         return hit
     out = _consequences(r, p, admission)
-    _remember(_STAGE2, key, out)
+    remember(_STAGE2, key, out)
     return out
 
 
