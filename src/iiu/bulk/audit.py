@@ -113,15 +113,9 @@ def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: b
                         ORDER BY rn""")
         n_rows = E.scalar(con, "SELECT count(*) FROM __akeys")
         E._SHARED["state"] = state
-        size = max(1, E.chunk_size(n_rows) // 2)
-        n_chunks = -(-n_rows // size)
-
-        def chunks() -> Any:
-            for i in range(n_chunks):
-                yield (con.execute("SELECT * EXCLUDE (rn) FROM __akeys WHERE rn >= ? AND rn < ? ORDER BY rn",
-                                   [i * size, (i + 1) * size]).fetchall(),)
-
-        for part in E.progress(E._map(_alt_chunk, chunks(), parallel=n_rows >= ALT_PARALLEL_THRESHOLD), n_chunks,
+        n_chunks, chunks = E.numbered_chunks(con, "SELECT * EXCLUDE (rn) FROM __akeys", n_rows,
+                                             max(1, E.chunk_size(n_rows) // 2))
+        for part in E.progress(E._map(_alt_chunk, chunks, parallel=n_rows >= ALT_PARALLEL_THRESHOLD), n_chunks,
                                "safer alternatives (distinct keys)", show_progress):
             table.append(part)
         state.counts["alternative_keys"] = n_rows

@@ -526,6 +526,19 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(rows[0][0] or 0) if rows else 0
 
 
+def numbered_chunks(con: duckdb.DuckDBPyConnection, select: str, n_rows: int,
+                    size: int) -> tuple[int, Iterator[tuple[list[tuple[Any, ...]]]]]:
+    """The rows of ``select`` (a table numbered by ``rn`` from 0) a chunk of ``size`` at a time, each
+    read only when a worker is ready for it: the number of chunks and the chunks (as 1-tuples)."""
+    n_chunks = -(-n_rows // size)
+
+    def chunks() -> Iterator[tuple[list[tuple[Any, ...]]]]:
+        for i in range(n_chunks):
+            yield (con.execute(f"{select} WHERE rn >= ? AND rn < ? ORDER BY rn", [i * size, (i + 1) * size]).fetchall(),)
+
+    return n_chunks, chunks()
+
+
 def chunk_size(n: int) -> int:
     """Rows per chunk of distinct keys: about 32 chunks, never more than ``MAX_CHUNK`` rows in one."""
     return min(MAX_CHUNK, max(2000, n // 32))
@@ -751,18 +764,12 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     n_rows = scalar(con, "SELECT count(*) FROM s2keys")
     _SHARED["stage1s"] = state.stage1s
     _SHARED["today"] = state.today
-    size = chunk_size(n_rows)
-    n_chunks = -(-n_rows // size)
-
-    def chunks() -> Iterator[tuple[list[tuple[Any, ...]]]]:
-        for i in range(n_chunks):
-            yield (con.execute(f"SELECT s2, fid, fid_now, p_af_now, {pcols} FROM s2keys WHERE rn >= ? AND rn < ? ORDER BY rn",
-                               [i * size, (i + 1) * size]).fetchall(),)
-
+    n_chunks, chunks = numbered_chunks(con, f"SELECT s2, fid, fid_now, p_af_now, {pcols} FROM s2keys", n_rows,
+                                       chunk_size(n_rows))
     names = (*FINDINGS6, *STAGE2_RESULTS)
     table = Appender(con, "s2_results", {"s2": pa.uint64(), **{c: pa.string() for c in names},
                                          **{f"now_{c}": pa.string() for c in names}})
-    for part in progress(_map(_stage2_chunk, chunks(), parallel=n_rows >= PARALLEL_THRESHOLD), n_chunks,
+    for part in progress(_map(_stage2_chunk, chunks, parallel=n_rows >= PARALLEL_THRESHOLD), n_chunks,
                          "stage 2 (distinct findings and priors)", show_progress):
         table.append(part)
     n_distinct = scalar(con, "SELECT count(DISTINCT s2) FROM s2_results")
