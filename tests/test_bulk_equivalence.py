@@ -6,7 +6,9 @@ up to ten records, plus hand-made people for the history rules: two CIMTs (INA
 237(a)(2)(A)(ii)) and the single-scheme exception, the single offense of 30 grams or less of
 marijuana (INA 237(a)(2)(B)(i)), DACA's three misdemeanors (8 CFR 236.22(b)(6)) and TPS's two
 (8 CFR 244.4(a)). Each record is analysed by ``iiu.analyze`` with history = the same person's
-other records dated on or before it; every answer must equal the bulk answer.
+other records dated on or before it; every answer must equal the bulk answer. One record in
+29 does not give its sentence ("unknown": ``iiu.engine.unknown_sentence``), so that person's
+answers come from both ends of the lawful sentence in both paths.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from iiu.bulk.audit import connect, evaluate_file
 
 TODAY = dt.date(2026, 11, 28)
 N = 10_200
+UNKNOWN_EVERY = 29  # one record in 29 has no sentence in the file
 COLUMNS = ("conviction", "aggravated_felony", "cimt", "controlled_substance", "firearm", "domestic_violence",
            "petty_offense_exception", "deportable", "inadmissible", "mandatory_detention", "asylum_bar", "withholding_bar",
            "lpr_cancellation_bar", "non_lpr_cancellation_bar", "daca_bar", "tps_bar", "naturalization_bar")
@@ -72,6 +75,9 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=demo.RECORD_COLUMNS)
         w.writeheader()
+        for i, r in enumerate(rows):
+            if i % UNKNOWN_EVERY == 0:
+                r.update(custody_days="unknown", suspended_custody_days="")
         for r in rows + HANDMADE:
             w.writerow({k: ("" if v is None else v) for k, v in r.items()})
     return path
@@ -94,6 +100,7 @@ def test_every_generated_row_is_accepted(bulk: tuple, records: Path) -> None:
     res, state, _ = bulk
     assert len(res) == N + len(HANDMADE)
     assert state.counts["af_buckets"] >= 3  # the 1988-1996 parameter periods are exercised
+    assert state.counts["unknown_sentence_people"] >= 100
 
 
 def test_history_rules_are_exercised(bulk: tuple) -> None:
@@ -147,6 +154,7 @@ def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: P
     from iiu.bulk.avoidable import best_alternative
     from iiu.engine.evaluate import stage1
     from iiu.engine.request import parse_request
+    from iiu.engine.unknown_sentence import at_bound
     from iiu.law.federal.record import Priors
 
     rows, sample = _sample(records, tmp_path)
@@ -161,9 +169,14 @@ def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: P
         req = parse_request(E.record_request(r), today=TODAY)
         history = [parse_request({**E.record_request(o), "as_of": r["disposition_date"][:10]}, today=TODAY)
                    for o in by_person[r["person_id"]] if o is not r and o["disposition_date"] <= r["disposition_date"]]
+        # A person with a sentence not given: the alternatives are judged at the longest lawful sentences.
+        if any(o["custody_days"] == "unknown" for o in by_person[r["person_id"]]):
+            req = at_bound(req, "most")
+            history = [at_bound(h, "most") for h in history]
         priors = Priors.of(req.offense_date, [stage1(h).findings for h in history])
         s1 = stage1(req)
-        alt = None if s1.findings.conviction.result == "no" else best_alternative(req, s1, priors)
+        alt = None if s1.findings.conviction.result == "no" else best_alternative(req, s1, priors,
+                                                                                   keep_sentence=not req.sentence_known)
         want = (None, None) if alt is None else (f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"]))
         found += alt is not None
         if got[r["record_id"]] != want:

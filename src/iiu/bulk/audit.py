@@ -25,6 +25,7 @@ from iiu.law.federal.record import Priors
 OUT_COLUMNS = (
     "record_id", "person_id", "case_id", "line", "jurisdiction", "offense", "offense_title", "offense_class", "subsection",
     "inchoate", "disposition", "disposition_date", "offense_date", "custody_days", "suspended_custody_days", "probation_days",
+    "sentence_known",
     *E.FINDINGS6, "petty_offense_exception", *CONSEQUENCE_COLUMNS, "any_consequence", "alternative", "alternative_removes",
     "court", "race", "ethnicity", "sex", "birth_year", "charge_description",
 )
@@ -65,11 +66,29 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     state = E.run(con, today, show_progress=show_progress, reader_rejects=reader_rejects or [])
     state.counts["input_rows"] = int(con.execute("SELECT count(*) FROM rec").fetchone()[0]) + len(reader_rejects or [])  # type: ignore[index]
     t0 = time.perf_counter()
-    harm_any = " OR ".join(f"{c} <> 'no'" for c in CONSEQUENCE_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TABLE results AS SELECT *, ({harm_any}) AS any_consequence FROM results")
-    _avoidable(con, state, enabled=alternatives, show_progress=bool(show_progress))
+    _consequence_and_alternatives(con, state, alternatives, bool(show_progress))
     state.timings["alternatives"] = time.perf_counter() - t0
+    # Sentences the records do not give: the same people again with each at the longest lawful sentence.
+    n_people = E.people_with_unknown_sentences(con)
+    if n_people:
+        t0 = time.perf_counter()
+        con.execute("ALTER TABLE results RENAME TO __results_least")
+        most = E.evaluate_most(con, state, show_progress=show_progress)
+        _consequence_and_alternatives(con, most, alternatives, bool(show_progress))
+        E.combine_bounds(con, "__results_least")
+        con.execute(f"CREATE OR REPLACE TABLE results AS SELECT * REPLACE (({_HARM_ANY}) AS any_consequence) FROM results")
+        state.timings["unknown_sentences"] = time.perf_counter() - t0
+        state.counts["unknown_sentence_people"] = n_people
     return state
+
+
+_HARM_ANY = " OR ".join(f"{c} <> 'no'" for c in CONSEQUENCE_COLUMNS)
+
+
+def _consequence_and_alternatives(con: duckdb.DuckDBPyConnection, state: E.BulkState, alternatives: bool,
+                                  show_progress: bool) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE results AS SELECT *, ({_HARM_ANY}) AS any_consequence FROM results")
+    _avoidable(con, state, enabled=alternatives, show_progress=show_progress)
 
 
 def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
@@ -87,7 +106,8 @@ def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
         def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
             return state.answers(state.fid_of(s1.findings), E.canonical_priors(s1.findings, sums))
 
-        alt = best_alternative(key.request, key.stage1, priors, answers_of)
+        # A sentence the record does not give is not replaced by another (``engine.unknown_sentence``).
+        alt = best_alternative(key.request, key.stage1, priors, answers_of, keep_sentence=bool(key_row["sentence_unknown"]))
         if alt is not None:
             out["ak"].append(ak)
             out["alternative"].append(f"{alt['kind']}: {alt['summary']}")

@@ -50,6 +50,7 @@ from iiu.bulk.load import _q
 from iiu.engine.errors import RequestError
 from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, remember, set_cache_limit, stage1
 from iiu.engine.request import Request, parse_request
+from iiu.engine.unknown_sentence import Bound, at_bound
 from iiu.law.answer import Answer
 from iiu.law.federal import parameters as P
 from iiu.law.federal.record import Priors, RecordFindings, contribution
@@ -59,7 +60,7 @@ PRIOR_FIELDS = tuple(f.name for f in fields(Priors))
 CONTRIB_FIELDS = tuple(k for k in PRIOR_FIELDS if k not in ("cimt_yes_same_date", "af_yes"))
 KEY_COLUMNS = ("jurisdiction", "offense", "subsection", "inchoate", "disposition", "d_rep", "custody_days",
                "suspended_custody_days",
-               "sentence_missing", "loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon",
+               "sentence_missing", "sentence_unknown", "loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon",
                "victim_age", "offense_level")
 BASE_COLUMNS = tuple(c for c in KEY_COLUMNS if c not in ("custody_days", "suspended_custody_days"))
 STAGE2_RESULTS = ("petty_offense_exception", *CONSEQUENCES)
@@ -209,6 +210,7 @@ class BulkState:
     """What a bulk run keeps in memory: one entry per distinct key, never per record."""
 
     today: dt.date
+    bound: Bound = "least"  # where a sentence the record does not give is read (``iiu.engine.unknown_sentence``)
     _keys: dict[int, KeyResult] = field(default_factory=dict)
     findings: list[RecordFindings] = field(default_factory=list)
     stage1s: list[Stage1] = field(default_factory=list)  # by findings id
@@ -249,7 +251,7 @@ class BulkState:
         """The request and stage 1 of an accepted key, from its columns (``KEY_COLUMNS``)."""
         hit = self._keys.get(kh)
         if hit is None:
-            req = key_request(row, self.today)
+            req = key_request(row, self.today, self.bound)
             hit = remember(self._keys, kh, KeyResult(req, stage1(req)), MEMO_LIMIT)
         return hit
 
@@ -280,7 +282,8 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
                        f"'{c} is not a real calendar date: ' || {_q(c)}", _lit(c)))
     for c in DAYS:
         checks.append((f"{_q(c)} IS NOT NULL AND regexp_matches({_q(c)}, {_lit(neg)})", _lit(f"{c} cannot be negative"), _lit(c)))
-        checks.append((f"{_q(c)} IS NOT NULL AND NOT regexp_matches({_q(c)}, {_lit(days_ok)})",
+        # "unknown": the record does not give the sentence (``iiu.engine.unknown_sentence``).
+        checks.append((f"{_q(c)} IS NOT NULL AND NOT regexp_matches({_q(c)}, {_lit(days_ok)}) AND lower({_q(c)}) <> 'unknown'",
                        f"'{c} must be a whole number of days, got ' || {_q(c)}", _lit(c)))
         checks.append((f"{_q(c)} IS NOT NULL AND TRY_CAST(TRY_CAST({_q(c)} AS DOUBLE) AS BIGINT) > 73000",
                        f"'{c} is impossibly long (' || {_q(c)} || ' days)'", _lit(c)))
@@ -302,7 +305,8 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
         SELECT *, {reason} AS reason, {fld} AS field,
                TRY_CAST(substr(disposition_date, 1, 10) AS DATE) AS dd,
                TRY_CAST(substr(offense_date, 1, 10) AS DATE) AS od,
-               {days}, {nums}
+               {days}, {nums},
+               coalesce(lower(custody_days) = 'unknown' OR lower(suspended_custody_days) = 'unknown', false) AS sentence_unknown
         FROM {src}
     """)
     if duplicates:
@@ -411,7 +415,9 @@ def record_request(row: dict[str, Any]) -> dict[str, Any]:
     def num(v: Any) -> Any:
         return None if v in (None, "") else float(v)
 
-    def days(v: Any) -> int:
+    def days(v: Any) -> int | str:
+        if isinstance(v, str) and v.strip().lower() == "unknown":
+            return "unknown"
         return 0 if v in (None, "") else int(float(v))
 
     facts = {k: row.get(k) for k in ("substance", "victim_relationship", "weapon") if row.get(k) not in (None, "")}
@@ -431,13 +437,16 @@ def record_request(row: dict[str, Any]) -> dict[str, Any]:
     return req
 
 
-def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_progress: bool = False) -> None:
+def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_progress: bool = False,
+                  only_people: str | None = None) -> None:
     """Distinct stage-1 keys -> ``key_results`` (one row per key) and ``state.keys``.
 
     ``parse_request`` runs once per key without its sentence; each sentence of that key is then
     checked with the engine's ``check_sentence`` and analysed with ``stage1`` (``parse_request``
     does exactly these two things with a sentence, after the row checks on whole days).
-    ``probation_days`` is not part of the key: no rule reads it.
+    ``probation_days`` is not part of the key: no rule reads it. A sentence the record does not give
+    (``sentence_unknown``) is read at ``state.bound`` (``iiu.engine.unknown_sentence``). ``only_people``:
+    a table of the ``person_id``s to evaluate (default: everyone).
     """
     _date_reps(con, state.today)
     con.execute(f"""
@@ -445,7 +454,8 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         SELECT t.line, t.record_id, t.person_id, t.case_id, t.jurisdiction, t.offense, t.subsection, t.inchoate,
                t.disposition, t.dd, t.od, bd.b AS d_rep, bo.b AS o_rep, ab.afb AS afb,
                {", ".join(f"coalesce(t.{c}_n, 0) AS {c}" for c in DAYS)},
-               ({" OR ".join(f"t.{c}_n IS NULL" for c in DAYS)}) AS sentence_missing,
+               ({" OR ".join(f"t.{c}_n IS NULL" for c in DAYS)}) AND NOT t.sentence_unknown AS sentence_missing,
+               t.sentence_unknown,
                t.loss_usd_n AS loss_usd, t.substance, t.marijuana_grams_n AS marijuana_grams, t.victim_relationship,
                t.weapon, t.victim_age_n AS victim_age, t.offense_level,
                t.court, t.attorney, t.race, t.ethnicity, t.sex, t.birth_year, t.charge_description
@@ -454,7 +464,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         ASOF JOIN bounds bd ON bd.entry = em.entry AND t.dd >= bd.b
         ASOF LEFT JOIN bounds bo ON bo.entry = em.entry AND t.od >= bo.b
         ASOF JOIN af_bounds ab ON t.dd >= ab.b
-        WHERE t.reason IS NULL
+        WHERE t.reason IS NULL {"AND t.person_id IN (SELECT person_id FROM " + only_people + ")" if only_people else ""}
     """)
     _offense_date_checks(con, state.today)
     keycols = ", ".join(_q(c) for c in KEY_COLUMNS)
@@ -475,11 +485,11 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     per = max(1, round(chunk_size(n_keys) * n_base_ids / max(1, n_keys)))
     n_chunks = -(-n_base_ids // per)
 
-    def chunks() -> Iterator[tuple[list[dict[str, Any]], list[int], dt.date]]:
+    def chunks() -> Iterator[tuple[list[dict[str, Any]], list[int], dt.date, Bound]]:
         for i in range(n_chunks):
             part = con.sql(f"SELECT {keycols}, kh, min_afb FROM keyq WHERE base_id >= {i * per} AND base_id < {(i + 1) * per} "
                            "ORDER BY base_id, custody_days, suspended_custody_days, kh")
-            yield part.to_arrow_table().to_pylist(), afbs, state.today
+            yield part.to_arrow_table().to_pylist(), afbs, state.today, state.bound
 
     cols = ("kh", "error", "error_field", "fid", "fid_now", "citation", "part", "title", "jur", "offense_class", *FINDINGS6,
             *CONTRIB_FIELDS, "af_now", "own_term", "own_custody", "own_term_c", "own_custody_c", *(f"af_{b}" for b in afbs))
@@ -548,17 +558,23 @@ def _base_request(row: dict[str, Any], today: dt.date) -> Request:
     return parse_request(_request({**row, "custody_days": 0, "suspended_custody_days": 0, "probation_days": 0}), today=today)
 
 
-def key_request(row: dict[str, Any], today: dt.date) -> Request:
+def _with_sentence(base: Request, row: dict[str, Any], bound: Bound) -> Request:
+    """A key's request with its sentence: the key's days, or an unknown sentence at ``bound``."""
+    if row["sentence_unknown"]:
+        return at_bound(replace(base, sentence_known=False), bound)
+    return base.with_changes(custody_days=row["custody_days"], suspended_custody_days=row["suspended_custody_days"])
+
+
+def key_request(row: dict[str, Any], today: dt.date, bound: Bound = "least") -> Request:
     """The engine's request for one stage-1 key (as ``_stage1_chunk`` builds it)."""
-    return _base_request(row, today).with_changes(custody_days=row["custody_days"],
-                                                  suspended_custody_days=row["suspended_custody_days"])
+    return _with_sentence(_base_request(row, today), row, bound)
 
 
-def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[str, list[Any]]:
+def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date, Bound]) -> dict[str, list[Any]]:
     """Stage 1 for a run of keys: plain Python, so it can run in a worker process."""
     from iiu.engine.sentence import check_sentence
 
-    rows, afbs, today = arg
+    rows, afbs, today, bound = arg
     af_bounds = D.af_law_boundaries()
     out: dict[str, list[Any]] = {k: [] for k in (
         "kh", "error", "error_field", "citation", "part", "title", "jur", "offense_class", *FINDINGS6, *CONTRIB_FIELDS,
@@ -584,7 +600,7 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[
             err = (base.message, base.field)
         else:
             assert base is not None
-            req = base.with_changes(custody_days=row["custody_days"], suspended_custody_days=row["suspended_custody_days"])
+            req = _with_sentence(base, row, bound)
             try:
                 check_sentence(req)
             except RequestError as e:
@@ -594,7 +610,8 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date]) -> dict[
             f = s1.findings
             if row["sentence_missing"] and f.conviction.result != NO:
                 err = ("the sentence (custody_days, suspended_custody_days, probation_days) is missing for a disposition "
-                       "that is or may be a conviction; write 0 where none was ordered", "custody_days")
+                       "that is or may be a conviction; write 0 where none was ordered, or unknown where the record does not give it",
+                       "custody_days")
         if err is not None:
             out["error"].append(err[0])
             out["error_field"].append(err[1])
@@ -783,8 +800,10 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
         CREATE OR REPLACE TABLE results AS
         SELECT vk.line, vk.record_id, vk.person_id, vk.case_id, kr.jur AS jurisdiction, kr.citation AS offense,
                kr.title AS offense_title, kr.offense_class, kr.part AS subsection, vk.inchoate, vk.disposition,
-               vk.dd AS disposition_date, vk.od AS offense_date, vk.custody_days, vk.suspended_custody_days,
-               vk.probation_days, {findings}, {stage2}, {now},
+               vk.dd AS disposition_date, vk.od AS offense_date,
+               CASE WHEN NOT vk.sentence_unknown THEN vk.custody_days END AS custody_days,
+               CASE WHEN NOT vk.sentence_unknown THEN vk.suspended_custody_days END AS suspended_custody_days,
+               vk.probation_days, NOT vk.sentence_unknown AS sentence_known, {findings}, {stage2}, {now},
                vk.court, vk.attorney, vk.race, vk.ethnicity, vk.sex, vk.birth_year, vk.charge_description,
                vk.kh, pri.s2
         FROM vk JOIN key_results kr USING (kh) JOIN pri USING (line) JOIN s2_results s USING (s2)
@@ -830,3 +849,37 @@ def run(con: duckdb.DuckDBPyConnection, today: dt.date | None = None, *, show_pr
 
 
 RESULTS = RESULT_COLUMNS
+
+
+# --- 5. sentences the records do not give ---------------------------------------------------------
+
+
+def people_with_unknown_sentences(con: duckdb.DuckDBPyConnection) -> int:
+    """``__unknown_people``: the people with a record whose sentence is not given (their later
+    records' priors depend on it too); their number."""
+    con.execute("CREATE OR REPLACE TABLE __unknown_people AS SELECT DISTINCT person_id FROM v WHERE sentence_unknown")
+    return scalar(con, "SELECT count(*) FROM __unknown_people")
+
+
+def evaluate_most(con: duckdb.DuckDBPyConnection, least: BulkState, *, show_progress: bool = False) -> BulkState:
+    """Stages 1 and 2 again for ``__unknown_people``, every unknown sentence at the longest lawful one
+    (the first pass read them as none): tables ``results`` etc. for those people's records."""
+    state = BulkState(today=least.today, bound="most")
+    evaluate_keys(con, state, show_progress=show_progress, only_people="__unknown_people")
+    evaluate_records(con, state, show_progress=show_progress)
+    return state
+
+
+def combine_bounds(con: duckdb.DuckDBPyConnection, least: str) -> None:
+    """``results`` := the first pass's rows (table ``least``), each result of the people evaluated again
+    kept where both passes agree and 'depends' where they differ (``engine.unknown_sentence.combine``:
+    the rules only ever count a longer sentence against a person, so the two ends bound every lawful
+    sentence). Their safer alternatives are the second pass's (judged at the longest sentence)."""
+    cols = (*FINDINGS6, *STAGE2_RESULTS, *(f"now_{c}" for c in (*FINDINGS6, *STAGE2_RESULTS)))
+    alt = ("alternative", "alternative_removes")
+    have = {r[0] for r in con.execute(f"DESCRIBE {least}").fetchall()}
+    repl = [f"CASE WHEN m.line IS NULL OR l.{c} = m.{c} THEN l.{c} ELSE 'depends' END AS {c}" for c in cols]
+    repl += [f"CASE WHEN m.line IS NULL THEN l.{c} ELSE m.{c} END AS {c}" for c in alt if c in have]
+    con.execute(f"CREATE OR REPLACE TABLE results AS SELECT l.* REPLACE ({', '.join(repl)}) "
+                f"FROM {least} l LEFT JOIN results m USING (line) ORDER BY l.line")
+    con.execute(f"DROP TABLE {least}")

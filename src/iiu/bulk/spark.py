@@ -180,7 +180,7 @@ def audit_spark(records: Path, out: Path, *, mapping: str | None = None, write_c
         from iiu.bulk.audit import OUT_COLUMNS
 
         typed = {"disposition_date": "DATE", "offense_date": "DATE", "custody_days": "BIGINT", "suspended_custody_days": "BIGINT",
-                 "probation_days": "BIGINT", "any_consequence": "BOOLEAN", "line": "BIGINT"}
+                 "probation_days": "BIGINT", "sentence_known": "BOOLEAN", "any_consequence": "BOOLEAN", "line": "BIGINT"}
         sel = ", ".join(f'CAST("{c}" AS {typed.get(c, "VARCHAR")}) AS "{c}"' for c in OUT_COLUMNS)
         con.execute(f"CREATE TABLE results AS SELECT {sel} FROM __rows WHERE kind = 'record'")
         con.execute("CREATE TABLE rejected AS SELECT line, record_id, person_id, field, reason FROM __rows WHERE kind = 'rejected'")

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from iiu.engine.request import UNKNOWN
+
 
 class MappingError(ValueError):
     """This row cannot be mapped; the message is the rejection reason."""
@@ -118,11 +120,7 @@ def cook_disposition(disposition: Any, reason: Any, sentence_type: Any, commitme
         raise MappingError("missing field disposition: charge_disposition is empty")
     kind = _disposition_kind(d)
     if kind in ("plea", "trial"):
-        if not st and not ct:
-            raise MappingError(
-                f"conviction without a sentence ({disposition!r}): the term of imprisonment decides several "
-                "grounds, so a conviction is audited from the sentencing export, not the dispositions export"
-            )
+        # No sentence columns (the dispositions export): the sentence is unknown (``cook_sentence``).
         if st in _DEFERRED or ct in _DEFERRED:
             return ("deferred_adjudication",)
         return ("guilty_plea" if kind == "plea" else "trial_conviction",)
@@ -209,18 +207,18 @@ def term_days(term: Any, unit: Any) -> int | None:
 def cook_sentence(sentence_type: Any, commitment_type: Any, term: Any, unit: Any) -> tuple[Any, ...]:
     """(custody_days, suspended_custody_days, probation_days). Jail or prison in either column is
     custody (a term of imprisonment, INA 101(a)(48)(B)); anything else with a term is probation or
-    supervision. No sentence columns (the dispositions export): all None."""
+    supervision. A sentence the row does not give in days — no sentence columns (the dispositions
+    export), custody without a length, a length of "1 Term" (boot camp) — is "unknown": the audit
+    answers for every lawful sentence (``iiu.engine.unknown_sentence``), never as if there were none."""
     st, ct = _norm(sentence_type), _norm(commitment_type)
     if not st and not ct and term is None and unit is None:
-        return (None, None, None)
+        return (UNKNOWN, UNKNOWN, None)
     custody = _custody(st, ct, sentence_type, commitment_type)
     if term is None and unit is None:
-        if custody:
-            raise MappingError(f"custody sentence ({sentence_type!r}) without a length")
-        return (0, 0, 0)
+        return (UNKNOWN, UNKNOWN, None) if custody else (0, 0, 0)
     u = _norm(unit)
     if u == "term":
-        raise MappingError(f"sentence length given as {term!r} 'Term' ({sentence_type!r}), not in days")
+        return (UNKNOWN, UNKNOWN, None) if custody else (0, 0, None)
     days = term_days(term, unit)
     if days is None:  # a fine
         return (0, 0, 0)

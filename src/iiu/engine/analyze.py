@@ -10,6 +10,7 @@ from typing import Any
 from iiu.engine.evaluate import CONSEQUENCES, REGISTERED_CACHES, Stage1, consequences, request_key, stage1
 from iiu.engine.report import render, short
 from iiu.engine.request import Request, parse_request
+from iiu.engine.unknown_sentence import at_bound, combine_answers, combine_stage1, has_unknown_sentence
 from iiu.law.answer import Answer
 from iiu.law.federal.record import Priors, RecordFindings
 from iiu.law.tri import DEPENDS, NO
@@ -90,9 +91,46 @@ def analyze(
     """Analyse one disposition. Raises ``RequestError`` (with ``field``) on bad input."""
     today = today or dt.date.today()
     req = parse_request(request, today=today, as_of=as_of_date)
+    explicit_as_of = as_of_date is not None or request.get("as_of") not in (None, "")
+    if has_unknown_sentence(req):
+        return _analyze_unknown_sentence(req, explicit_as_of, today, alternatives, trace)
+    return _analyze(req, explicit_as_of, today, alternatives, trace)[0]
+
+
+def _analyze_unknown_sentence(req: Request, explicit_as_of: bool, today: dt.date, alternatives: bool,
+                              trace: bool) -> dict[str, Any]:
+    """A sentence the record does not give (``engine.unknown_sentence``): the analysis with no custody and
+    with the longest lawful sentence, each answer combined. The alternatives are those at the longest
+    sentence that do not set a sentence: each removes its consequences for any sentence."""
+    least = _analyze(at_bound(req, "least"), explicit_as_of, today, False, trace)
+    most = _analyze(at_bound(req, "most"), explicit_as_of, today, alternatives, trace)
+    s1 = combine_stage1(least[1], most[1])
+    answers = combine_answers(least[2], most[2])
+    report = render(req, s1, answers, with_trace=trace)
+    if not req.sentence_known:
+        report["offense"]["term_of_imprisonment_days"] = None
+    report["offense"]["sentence_known"] = req.sentence_known
+    for r in (most[0], least[0]):
+        if "under_current_law" in r:
+            report["under_current_law"] = r["under_current_law"]
+            break
+    report["warnings"] = list(dict.fromkeys((
+        *most[0]["warnings"], *least[0]["warnings"],
+        "The sentence is not given" + ("" if req.sentence_known else " for this disposition")
+        + ("" if all(h.sentence_known for h in req.history) else " (or for an earlier one)")
+        + ": each answer holds for any lawful sentence, or is 'depends' on the sentence; alternatives "
+        "were judged at the longest lawful sentence.")))
+    report["alternatives"] = [a for a in most[0]["alternatives"] if "sentence" not in a["change"] or "disposition" in a["change"]]
+    if "defense_proposal" in most[0]:
+        report["defense_proposal"] = most[0]["defense_proposal"]
+    return report
+
+
+def _analyze(req: Request, explicit_as_of: bool, today: dt.date, alternatives: bool,
+             trace: bool) -> tuple[dict[str, Any], Stage1, dict[str, Answer]]:
+    """The report for a parsed request, with its stage 1 and answers as the report gives them."""
     s1, answers = evaluate(req)
     report = render(req, s1, answers, with_trace=trace)
-    explicit_as_of = as_of_date is not None or request.get("as_of") not in (None, "")
     if not explicit_as_of and req.law_as_of != today:
         now_req = as_of(req, today)
         s1n, an = evaluate(now_req)
@@ -143,4 +181,4 @@ def analyze(
         from iiu.engine.alternatives import compare_proposal
 
         report["defense_proposal"] = compare_proposal(req, s1, answers, req.defense_proposal, judged_like_report)
-    return report
+    return report, s1, answers

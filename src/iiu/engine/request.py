@@ -25,6 +25,7 @@ KNOWN_KEYS = {
     "person_id", "case_id", "charge_description",
 }
 SENTENCE_KEYS = ("custody_days", "suspended_custody_days", "probation_days")
+UNKNOWN = "unknown"  # a sentence (or its custody or suspended days) the record does not give
 FACT_KEYS = ("loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon", "victim_age")
 
 _DOMESTIC = {
@@ -66,6 +67,9 @@ class Request:
     offense_level: str | None
     admission_date: dt.date | None
     birth_range: tuple[dt.date, dt.date] | None = None  # earliest and latest possible birth date
+    # False: the record shows the disposition but not its sentence (``"sentence": "unknown"``); the
+    # days above are then 0 and ``engine.unknown_sentence`` answers for every lawful sentence.
+    sentence_known: bool = True
     history: tuple[Request, ...] = ()
     defense_proposal: Request | None = None
     warnings: tuple[str, ...] = ()
@@ -268,11 +272,17 @@ def parse_request(
     law_as_of = as_of or _date(as_of_raw, p + "as_of") or disposition_date
 
     sentence = data.get("sentence") or {}
+    # "unknown" (the whole sentence, or its custody or suspended days): the record does not say.
+    sentence_known = not (sentence == UNKNOWN or isinstance(sentence, dict) and any(
+        sentence.get(k) == UNKNOWN for k in ("custody_days", "suspended_custody_days")))
+    if not sentence_known:
+        sentence = {"probation_days": sentence.get("probation_days")} if isinstance(sentence, dict) else {}
     if not isinstance(sentence, dict):
-        raise RequestError("sentence must be an object with custody_days, suspended_custody_days, probation_days", p + "sentence")
+        raise RequestError("sentence must be an object with custody_days, suspended_custody_days, probation_days, "
+                           "or \"unknown\"", p + "sentence")
     custody = _days(sentence.get("custody_days"), p + "sentence.custody_days")
     suspended = _days(sentence.get("suspended_custody_days"), p + "sentence.suspended_custody_days")
-    probation = _days(sentence.get("probation_days"), p + "sentence.probation_days")
+    probation = 0 if sentence.get("probation_days") == UNKNOWN else _days(sentence.get("probation_days"), p + "sentence.probation_days")
 
     facts = data.get("facts") or {}
     if not isinstance(facts, dict):
@@ -328,6 +338,7 @@ def parse_request(
         admission_date=admission,
         birth_range=birth_range,
         warnings=tuple(warnings),
+        sentence_known=sentence_known,
         raw=data,
     )
     # Imported here: sentence limits need the class tables (engine.sentence).
