@@ -66,7 +66,8 @@ def _group_pipeline(today: dt.date, alternatives: bool) -> Any:
         con = connect()
         con.register("__g", pdf)
         sel = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in ALL_COLUMNS)
-        con.execute(f"CREATE TABLE rec AS SELECT CAST(line AS BIGINT) AS line, {sel}, CAST(map_error AS VARCHAR) AS map_error FROM __g")
+        con.execute(f"CREATE TABLE rec AS SELECT CAST(line AS BIGINT) AS line, {sel}, CAST(map_error AS VARCHAR) AS map_error, "
+                    "CAST(map_field AS VARCHAR) AS map_field FROM __g")
         evaluate_rec(con, today=today, show_progress=False, alternatives=alternatives)
         res = con.execute(f"""
             SELECT 'record' AS kind, {", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols[1:-2])},
@@ -157,7 +158,8 @@ def audit_spark(records: Path, out: Path, *, mapping: str | None = None, write_c
         raw = raw.rdd.zipWithIndex().map(lambda t: (*t[0], t[1] + first_line)).toDF(
             StructType([*fields, StructField("line", LongType())]))
     rec_schema = StructType([StructField("line", LongType()), *(StructField(c, StringType()) for c in ALL_COLUMNS),
-                             StructField("map_error", StringType()), StructField("__ok", BooleanType())])
+                             StructField("map_error", StringType()), StructField("map_field", StringType()),
+                             StructField("__ok", BooleanType())])
     rec = raw.mapInPandas(_map_batches(mapping), rec_schema)
     # As the DuckDB engine: among rows that pass the row checks, the first of a record id is kept.
     w = Window.partitionBy("record_id", "__ok").orderBy("line")
