@@ -144,3 +144,27 @@ def test_a_dismissal_without_a_sentence_is_still_no_conviction() -> None:
     rep = analyze({**ROBBERY, "disposition": "dismissed", "sentence": "unknown"}, today=TODAY)
     assert rep["conviction"] == "no"
     assert all(v["result"] == "no" for k, v in rep["consequences"].items() if k != "mandatory_detention")
+
+
+def test_the_cli_flag_and_the_readable_report() -> None:
+    from typer.testing import CliRunner
+
+    from iiu.cli.main import app
+
+    flags = ["analyze", "-j", "IL", "-o", "720 ILCS 5/18-1", "-d", "guilty_plea", "--disposition-date", "2019-05-01",
+             "--sentence-unknown"]
+    res = CliRunner().invoke(app, [*flags, "--output-json"])
+    assert res.exit_code == 0, res.output
+    assert '"sentence_known": false' in res.output
+    res = CliRunner().invoke(app, flags, env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "term of imprisonment: not given" in res.output
+
+
+def test_the_office_policy_applies_to_a_charge_without_its_sentence() -> None:
+    """The policy's sentencing caps compare a proposed term; with none proposed they are not guessed at."""
+    from iiu.policy.evaluate import evaluate_case
+
+    r = evaluate_case({"jurisdiction": "NY", "charges": [{"offense": "PL 155.30", "disposition_date": "2025-08-01",
+                                                          "sentence": "unknown"}]}, "sentencing")
+    assert r["directives"]

@@ -92,6 +92,8 @@ def register(app: typer.Typer) -> None:
         custody_days: int | None = typer.Option(None, "--custody-days"),
         suspended_custody_days: int | None = typer.Option(None, "--suspended-days", "--suspended-custody-days"),
         probation_days: int | None = typer.Option(None, "--probation-days"),
+        sentence_unknown: bool = typer.Option(False, "--sentence-unknown",
+                                              help="The record does not give the sentence: answer for every lawful one."),
         loss_usd: float | None = typer.Option(None, "--loss-usd"),
         substance: str | None = typer.Option(None, "--substance"),
         marijuana_grams: float | None = typer.Option(None, "--marijuana-grams"),
@@ -107,6 +109,8 @@ def register(app: typer.Typer) -> None:
         req = build_request(json_file, jurisdiction, offense, subsection, inchoate, disposition, disposition_date, offense_date,
                             custody_days, suspended_custody_days, probation_days, loss_usd, substance, marijuana_grams,
                             victim_relationship, weapon, admission_date, offense_level)
+        if sentence_unknown:
+            req["sentence"] = "unknown"
         try:
             report = analyze(req, as_of_date=_as_of(as_of), trace=trace)
         except RequestError as e:

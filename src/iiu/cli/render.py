@@ -16,12 +16,16 @@ def tri(value: str) -> str:
     return f"[{STYLE.get(value, '')}]{value}[/]"
 
 
+def _days(n: int | None) -> str:
+    return "not given (answers hold for any lawful sentence, or depend on it)" if n is None else f"{n} days"
+
+
 def print_report(report: dict[str, Any], console: Console | None = None) -> None:
     c = console or Console()
     off = report["offense"]
     c.rule(f"[bold]{off['jurisdiction']} {off['citation']}[/] — {off['title']}")
     c.print(f"Class: {off['class']}; maximum at conviction: {off['max_custody_days_at_conviction'] or 'life'} days; "
-            f"term of imprisonment: {off['term_of_imprisonment_days']} days; circuit: {off['circuit']}; "
+            f"term of imprisonment: {_days(off['term_of_imprisonment_days'])}; circuit: {off['circuit']}; "
             f"law as of {report['law_as_of']}")
     c.print(f"Conviction (INA 101(a)(48)(A)): {tri(report['conviction'])} — {report['conviction_detail']['why']}")
     for title, section in (("Findings", "findings"), ("Consequences", "consequences")):

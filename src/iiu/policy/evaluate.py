@@ -402,8 +402,12 @@ def _capped_gain(ch: Charge, days: int, today: dt.date) -> list[str]:
     """What a term of ``days`` (suspended time included, INA 101(a)(48)(B)) removes from the conviction's
     findings and consequences, by asking the engine again."""
     from iiu.engine.analyze import analyze
+    from iiu.engine.request import UNKNOWN
 
-    sent = dict(ch.conviction_request.get("sentence") or {})
+    raw = ch.conviction_request.get("sentence") or {}
+    if not isinstance(raw, dict) or UNKNOWN in (raw.get("custody_days"), raw.get("suspended_custody_days")):
+        return []  # no sentence proposed (``"unknown"``): nothing to cap
+    sent = dict(raw)
     custody = int(sent.get("custody_days") or 0)
     suspended = int(sent.get("suspended_custody_days") or 0)
     if custody + suspended <= days:
