@@ -179,6 +179,7 @@ def summary(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, source: str, 
         "deferred_adjudication_convictions": one(
             "SELECT count(*) FROM results WHERE disposition = 'deferred_adjudication' AND conviction <> 'no'"),
         "avoidable": one("SELECT count(*) FROM results WHERE alternative IS NOT NULL"),
+        "sentence_not_given": one("SELECT count(*) FROM results WHERE NOT sentence_known"),
         "rejected_by_field": {k: int(v) for k, v in reasons},
         "note": "Counts are of charge-level records. 'records_with_consequence' counts records with at least one "
                 "consequence answered 'yes'; 'records_with_possible_consequence' also counts 'depends'. Not legal advice.",
