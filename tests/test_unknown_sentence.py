@@ -168,3 +168,19 @@ def test_the_office_policy_applies_to_a_charge_without_its_sentence() -> None:
     r = evaluate_case({"jurisdiction": "NY", "charges": [{"offense": "PL 155.30", "disposition_date": "2025-08-01",
                                                           "sentence": "unknown"}]}, "sentencing")
     assert r["directives"]
+
+
+def test_the_defense_proposal_is_judged_with_the_earlier_sentence_unknown_too() -> None:
+    """An earlier robbery without its sentence may be an aggravated felony (INA 101(a)(43)(F), (G)) and
+    counts toward INA 212(a)(2)(B)'s five years: the proposal is judged at the longest lawful sentence
+    like the report, never with that sentence read as none."""
+    prior = {**ROBBERY, "disposition_date": "2015-05-01", "sentence": "unknown"}
+    damage = {"jurisdiction": "IL", "offense": "720 ILCS 5/21-1", "disposition": "guilty_plea", "disposition_date": "2020-05-01",
+              "sentence": {"custody_days": 0}}
+    req = {**damage, "history": [prior], "defense_proposal": {"offense": "720 ILCS 5/21-1", "sentence": {"custody_days": 0}}}
+    got = analyze(req, today=TODAY)["defense_proposal"]["report"]["consequences"]
+    year = analyze({**req, "history": [{**prior, "sentence": {"custody_days": 365}}]}, today=TODAY)
+    harsher = year["defense_proposal"]["report"]["consequences"]
+    assert harsher["naturalization_bar"] == "yes"  # an aggravated felony bars good moral character (INA 101(f)(8))
+    for k, v in harsher.items():
+        assert LEVEL[got[k]] >= LEVEL[v], k

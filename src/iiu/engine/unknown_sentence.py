@@ -42,7 +42,9 @@ def longest_lawful_days(req: Request) -> int:
 
 
 def has_unknown_sentence(req: Request) -> bool:
-    return not req.sentence_known or any(not h.sentence_known for h in req.history)
+    """Whether the request, its history or the defense's proposal leaves a sentence unknown."""
+    return (not req.sentence_known or any(not h.sentence_known for h in req.history)
+            or req.defense_proposal is not None and has_unknown_sentence(req.defense_proposal))
 
 
 def _bounded(req: Request, bound: Bound) -> Request:
@@ -53,9 +55,12 @@ def _bounded(req: Request, bound: Bound) -> Request:
 
 
 def at_bound(req: Request, bound: Bound) -> Request:
-    """The request with every unknown sentence (its own and its history's) at no custody
-    (``least``) or at the longest lawful custody (``most``)."""
-    return replace(_bounded(req, bound), history=tuple(_bounded(h, bound) for h in req.history))
+    """The request with every unknown sentence (its own, its history's, the defense proposal's) at no
+    custody (``least``) or at the longest lawful custody (``most``)."""
+    out = replace(_bounded(req, bound), history=tuple(_bounded(h, bound) for h in req.history))
+    if req.defense_proposal is not None:
+        out = replace(out, defense_proposal=at_bound(req.defense_proposal, bound))
+    return out
 
 
 def combine(least: Answer, most: Answer) -> Answer:
