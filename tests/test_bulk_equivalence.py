@@ -175,8 +175,7 @@ def test_avoidable_harm_equals_the_single_case_search(tmp_path: Path, records: P
             history = [at_bound(h, "most") for h in history]
         priors = Priors.of(req.offense_date, [stage1(h).findings for h in history])
         s1 = stage1(req)
-        alt = None if s1.findings.conviction.result == "no" else best_alternative(req, s1, priors,
-                                                                                   keep_sentence=not req.sentence_known)
+        alt = None if s1.findings.conviction.result == "no" else best_alternative(req, s1, priors)
         want = (None, None) if alt is None else (f"{alt['kind']}: {alt['summary']}", ", ".join(alt["removes"]))
         found += alt is not None
         if got[r["record_id"]] != want:

@@ -106,8 +106,7 @@ def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
         def answers_of(s1: Any, sums: tuple[int, ...] = sums) -> Any:
             return state.answers(state.fid_of(s1.findings), E.canonical_priors(s1.findings, sums))
 
-        # A sentence the record does not give is not replaced by another (``engine.unknown_sentence``).
-        alt = best_alternative(key.request, key.stage1, priors, answers_of, keep_sentence=bool(key_row["sentence_unknown"]))
+        alt = best_alternative(key.request, key.stage1, priors, answers_of)
         if alt is not None:
             out["ak"].append(ak)
             out["alternative"].append(f"{alt['kind']}: {alt['summary']}")

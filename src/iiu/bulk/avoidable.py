@@ -66,8 +66,7 @@ def _candidates_by_kind(req: Request, s1: Stage1) -> Candidates:
 
 
 def best_alternative(req: Request, s1: Stage1, priors: Priors,
-                     answers_of: Callable[[Stage1], dict[str, Answer]] | None = None, *,
-                     keep_sentence: bool = False) -> dict[str, Any] | None:
+                     answers_of: Callable[[Stage1], dict[str, Answer]] | None = None) -> dict[str, Any] | None:
     """The least drastic candidate that removes a consequence and adds none — a sentence change
     before a different record of conviction, before a plea to another offense, before a
     non-conviction disposition; then the one that removes most (ties: the engine's order).
@@ -79,9 +78,7 @@ def best_alternative(req: Request, s1: Stage1, priors: Priors,
     5-year aggregate of INA 212(a)(2)(B) compares the record's own term plus the totals, and a
     canonical own term with real totals can fall short of it (a false "removes"). As in
     ``iiu.engine.alternatives``, a plea to another offense keeps the original arrest's
-    INA 236(c)(1)(E) ground. ``keep_sentence``: the record does not give its sentence, so no
-    candidate that sets one is offered (as ``iiu analyze`` does; a disposition without conviction
-    is still offered)."""
+    INA 236(c)(1)(E) ground."""
     if answers_of is None:
         def answers_of(s: Stage1) -> dict[str, Answer]:
             return consequences(s.findings, priors, None)
@@ -94,8 +91,6 @@ def best_alternative(req: Request, s1: Stage1, priors: Priors,
     for kind in KIND_ORDER:
         best: tuple[tuple[int, int], dict[str, Any]] | None = None
         for summary, new, change in by_kind.get(kind, []):
-            if keep_sentence and "sentence" in change and "disposition" not in change:
-                continue
             s1n = stage1(new)
             an = answers_of(s1n)
             if keeps_arrest_ground(change, answers):

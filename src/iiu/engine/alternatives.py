@@ -19,6 +19,7 @@ from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, stage1
 from iiu.engine.report import short
 from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
+from iiu.engine.unknown_sentence import longest_lawful_days
 from iiu.law.answer import Answer
 from iiu.law.catalog import UnknownCitation, resolve
 from iiu.law.federal import detention
@@ -86,7 +87,8 @@ def _candidates(req: Request, s1: Stage1) -> list[tuple[str, Request, dict[str, 
     r = s1.findings
     term = req.custody_days + req.suspended_custody_days
     sentence_alts: list[tuple[str, Request, dict[str, Any]]] = []
-    if r.conviction.result != NO:
+    # A sentence the record does not give is not replaced by another (``engine.unknown_sentence``).
+    if r.conviction.result != NO and req.sentence_known:
         if term >= 365:
             custody = min(req.custody_days, 364)
             suspended = max(0, min(req.suspended_custody_days, 364 - custody))
@@ -131,12 +133,15 @@ def _candidates(req: Request, s1: Stage1) -> list[tuple[str, Request, dict[str, 
             continue
         ps = possible_sentence(jur, off, req.disposition_date, req.inchoate, req.offense_level)
         custody, suspended = req.custody_days, req.suspended_custody_days
-        if ps.max_days is not None and custody + suspended > ps.max_days:
+        if not req.sentence_known:
+            # Still not given: read at the longest the other offense allows, as the record's own was.
+            custody, suspended = longest_lawful_days(replace(req, offense=off)), 0
+        elif ps.max_days is not None and custody + suspended > ps.max_days:
             custody, suspended = min(custody, ps.max_days), 0
         new = replace(req, offense=off, subsection=None if subsection is None else subsection,
                       custody_days=custody, suspended_custody_days=suspended)
         change: dict[str, Any] = {"offense": off.citation, "subsection": subsection}
-        if (custody, suspended) != (req.custody_days, req.suspended_custody_days):
+        if req.sentence_known and (custody, suspended) != (req.custody_days, req.suspended_custody_days):
             change["sentence"] = {"custody_days": custody, "suspended_custody_days": suspended}
         label = off.citation + (subsection or "")
         offense_alts.append((f"Plea to {label} ({off.title}): {alt.why}", new, change))

@@ -101,7 +101,7 @@ def _analyze_unknown_sentence(req: Request, explicit_as_of: bool, today: dt.date
                               trace: bool) -> dict[str, Any]:
     """A sentence the record does not give (``engine.unknown_sentence``): the analysis with no custody and
     with the longest lawful sentence, each answer combined. The alternatives are those at the longest
-    sentence that do not set a sentence: each removes its consequences for any sentence."""
+    sentence (none sets a sentence): each removes its consequences for any sentence."""
     least = _analyze(at_bound(req, "least"), explicit_as_of, today, False, trace)
     most = _analyze(at_bound(req, "most"), explicit_as_of, today, alternatives, trace)
     s1 = combine_stage1(least[1], most[1])
@@ -120,7 +120,7 @@ def _analyze_unknown_sentence(req: Request, explicit_as_of: bool, today: dt.date
         + ("" if all(h.sentence_known for h in req.history) else " (or for an earlier one)")
         + ": each answer holds for any lawful sentence, or is 'depends' on the sentence; alternatives "
         "were judged at the longest lawful sentence.")))
-    report["alternatives"] = [a for a in most[0]["alternatives"] if "sentence" not in a["change"] or "disposition" in a["change"]]
+    report["alternatives"] = most[0]["alternatives"]  # none sets a sentence the record does not give (``_candidates``)
     if "defense_proposal" in most[0]:
         report["defense_proposal"] = most[0]["defense_proposal"]
     return report
