@@ -73,9 +73,10 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     if n_people:
         t0 = time.perf_counter()
         con.execute("ALTER TABLE results RENAME TO __results_least")
-        most = E.evaluate_most(con, state, show_progress=show_progress)
-        _consequence_and_alternatives(con, most, alternatives, bool(show_progress))
-        E.combine_bounds(con, "__results_least")
+        with E.set_aside(con, E.PASS_TABLES):  # the first pass's tables stay those of the whole run
+            most = E.evaluate_most(con, state, show_progress=show_progress)
+            _consequence_and_alternatives(con, most, alternatives, bool(show_progress))
+            E.combine_bounds(con, "__results_least")
         con.execute(f"CREATE OR REPLACE TABLE results AS SELECT * REPLACE (({_HARM_ANY}) AS any_consequence) FROM results")
         state.timings["unknown_sentences"] = time.perf_counter() - t0
         state.counts["unknown_sentence_people"] = n_people

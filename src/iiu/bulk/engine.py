@@ -36,6 +36,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import resources
@@ -852,6 +853,23 @@ RESULTS = RESULT_COLUMNS
 
 
 # --- 5. sentences the records do not give ---------------------------------------------------------
+
+
+PASS_TABLES = ("v", "vk", "keys", "keyq", "key_results", "key_rejects", "od_rejects", "pri", "s2keys", "s2_results")
+
+
+@contextmanager
+def set_aside(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> Iterator[None]:
+    """Tables renamed out of the way for the block (which may create its own of the same names, dropped
+    at the end) and put back after it."""
+    for t in tables:
+        con.execute(f"ALTER TABLE {t} RENAME TO __aside_{t}")
+    try:
+        yield
+    finally:
+        for t in tables:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+            con.execute(f"ALTER TABLE __aside_{t} RENAME TO {t}")
 
 
 def people_with_unknown_sentences(con: duckdb.DuckDBPyConnection) -> int:
