@@ -34,6 +34,33 @@ CASES = [
     ("720 ILCS 5/10-5.1", None, "cimt", "depends", "Matter of Silva-Trevino, 26 I&N Dec. 826"),
     ("720 ILCS 5/21-6", "(a-5)", "firearm", "no", "18 U.S.C. 921(a)(3)"),
     ("720 ILCS 5/21-6", "(a-5)", "cimt", "no", "Matter of Granados, 16 I&N Dec. 726"),
+    # Cook County 2019 citations added later: card, public aid and insurance fraud, airport trespass, counterfeit
+    # trademarks, securities and income tax fraud, animal torture, leaving the scene, methamphetamine materials and
+    # precursors, syringes, arsonist registration.
+    ("720 ILCS 5/17-37", None, "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("720 ILCS 5/17-37", None, "aggravated_felony", "depends", "Nijhawan v. Holder, 557 U.S. 29"),
+    ("720 ILCS 5/17-9", "(b)(i)", "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("720 ILCS 5/17-10.5", "(b)(1)", "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("720 ILCS 5/17-10.5", "(a)(1)", "aggravated_felony", "depends", "Nijhawan v. Holder, 557 U.S. 29"),
+    ("720 ILCS 5/21-7", "(a)(1)", "cimt", "no", "720 ILCS 5/21-7(a)(1)"),
+    ("720 ILCS 5/21-7", "(a)(2)", "cimt", "depends", "Jordan v. De George, 341 U.S. 223"),
+    ("720 ILCS 5/21-7", "(b)", "firearm", "depends", "18 U.S.C. 921(a)(3), (a)(16)"),
+    ("765 ILCS 1040/2", None, "cimt", "yes", "Matter of Kochlani, 24 I&N Dec. 128"),
+    ("765 ILCS 1040/2", None, "aggravated_felony", "depends", "Nijhawan v. Holder, 557 U.S. 29"),
+    ("815 ILCS 5/12", "(I)", "cimt", "yes", "Jordan v. De George, 341 U.S. 223"),
+    ("815 ILCS 5/12", "(J)", "cimt", "depends", "Matter of Silva-Trevino, 26 I&N Dec. 826"),
+    ("35 ILCS 5/1301", None, "cimt", "depends", "Kawashima v. Holder, 565 U.S. 478"),
+    ("35 ILCS 5/1301", None, "aggravated_felony", "depends", "Kawashima v. Holder, 565 U.S. 478"),
+    ("510 ILCS 70/3.03", "(a)", "cimt", "yes", "Matter of Ortega-Lopez, 27 I&N Dec. 382"),
+    ("625 ILCS 5/11-402", "(a)", "cimt", "depends", "Cerezo v. Mukasey, 512 F.3d 1163"),
+    ("625 ILCS 5/11-403", None, "cimt", "depends", "Cerezo v. Mukasey, 512 F.3d 1163"),
+    ("625 ILCS 5/11-403", None, "laken_riley", "depends", "INA 236(c)(1)(E)"),
+    ("720 ILCS 646/30", "(a)", "controlled_substance", "depends", "Mellouli v. Lynch, 575 U.S. 798"),
+    ("720 ILCS 646/30", "(a)", "aggravated_felony", "depends", "21 U.S.C. 843(a)(6)"),
+    ("720 ILCS 646/20", "(a)(1)", "controlled_substance", "depends", "21 U.S.C. 802(6), (34)"),
+    ("720 ILCS 646/20", "(a)(1)", "aggravated_felony", "depends", "21 U.S.C. 841(c)(1)"),
+    ("720 ILCS 635/1", None, "controlled_substance", "depends", "Matter of Martinez Espinoza, 25 I&N Dec. 118"),
+    ("730 ILCS 148/10", "(a)", "cimt", "depends", "Matter of Tobar-Lobo, 24 I&N Dec. 143"),
 ]
 
 
