@@ -55,7 +55,28 @@ def test_drafts_are_docx_from_the_template(queue: tuple, tmp_path: Path) -> None
                                  "--template", str(tpl), "--limit", "1", "--today", "2026-11-28", "--no-progress"])
     assert r.exit_code == 0, r.output
     (one,) = list((tmp_path / "dr").glob("*.docx"))
-    assert "Office motion for" in "\n".join(p.text for p in Document(str(one)).paragraphs)
+    paragraphs = Document(str(one)).paragraphs
+    assert "Office motion for" in "\n".join(p.text for p in paragraphs)
+    assert paragraphs[0].style.name == "Title"  # "# " starts the title
+
+
+def test_many_drafts_are_written_in_parallel_chunks_numbered_in_queue_order(queue: tuple, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import iiu.reports.audit_motion as M
+    from iiu.bulk.audit import connect, evaluate_file
+    from iiu.bulk.review import queue_rows
+
+    d, _, _ = queue
+    con = connect()
+    evaluate_file(con, d / "records.csv", today=TODAY, show_progress=False)
+    rows = queue_rows(con, TODAY)
+    monkeypatch.setattr(M, "DRAFTS_PER_CHUNK", 1)
+    monkeypatch.setenv("IIU_BULK_WORKERS", "2")
+    n = M.write_drafts(rows[:3], tmp_path / "p", today=TODAY)
+    files = sorted((tmp_path / "p").glob("*.docx"))
+    assert n == 3 and [f.name[:5] for f in files] == ["00001", "00002", "00003"]
+    for f, row in zip(files, rows[:3], strict=True):
+        assert row["record_id"] in "\n".join(p.text for p in Document(str(f)).paragraphs)
 
 
 def test_deadlines_read_from_vehicle_conditions() -> None:

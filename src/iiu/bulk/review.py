@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -177,7 +178,8 @@ def review(records: Path, out: Path, *, mapping: str | None = None, today: dt.da
         if drafts is not None:
             from iiu.reports.audit_motion import write_drafts
 
-            n_drafts = write_drafts(rows[:limit] if limit else rows, drafts, template=template, today=today)
+            n_drafts = write_drafts(rows[:limit] if limit else rows, drafts, template=template, today=today,
+                                    show_progress=sys.stderr.isatty() if show_progress is None else show_progress)
         rejected = int(con.execute("SELECT count(*) FROM rejected").fetchone()[0])  # type: ignore[index]
         con.close()
         return {"records": state.counts.get("input_rows", 0), "queue": len(rows), "rejected": rejected, "drafts": n_drafts}
