@@ -41,6 +41,10 @@ BAD = [
     ("b14,p2,c2,NY,PL 155.25,,guilty_plea,2019-06-01,,30,0,0,,extra,columns", None, "unreadable CSV row"),
     ("b15,p2,c2,NY,PL 155.25,,guilty_plea,2029-06-01,,30,0,0,", "disposition_date", "future"),
     ("b16,p2,c2,NY,PL 155.25,(9),guilty_plea,2019-06-01,,30,0,0,", None, None),  # an unknown part is a warning, kept
+    ("b17,p2,c2,NY,PL 155.25,,guilty_plea,2019-06-01,,unknowns,0,0,", "custody_days", "whole number"),
+    # "unknown": the record does not give the sentence — kept, answered for every lawful sentence.
+    ("b18,p3,c3,NY,PL 155.25,,guilty_plea,2019-06-01,,unknown,,UNKNOWN,", None, None),
+    ("b19,p4,c4,NY,PL 155.25,,guilty_plea,2019-06-01,,30,0,unknown,", None, None),
 ]
 
 
@@ -73,8 +77,10 @@ def test_each_bad_row_is_rejected_with_line_and_reason(mixed: tuple[Path, list[i
         if field is not None:
             assert got_field == field, (line, got_field, reason)
     accepted = {r[0] for r in con.execute("SELECT record_id FROM results").fetchall()}
-    goods = {f"g{i + 1}" for i in range(len(BAD))} | {"g-last", "b16"}
+    goods = {f"g{i + 1}" for i in range(len(BAD))} | {"g-last", "b16", "b18", "b19"}
     assert accepted == goods  # every valid row kept, the duplicate's first occurrence included
+    known = dict(con.execute("SELECT record_id, sentence_known FROM results WHERE record_id IN ('b18', 'b19')").fetchall())
+    assert known == {"b18": False, "b19": True}  # probation is read by no rule: its "unknown" leaves the sentence known
 
 
 def test_generated_bad_rows_are_all_rejected_and_good_rows_all_kept(tmp_path: Path) -> None:

@@ -455,7 +455,10 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         SELECT t.line, t.record_id, t.person_id, t.case_id, t.jurisdiction, t.offense, t.subsection, t.inchoate,
                t.disposition, t.dd, t.od, bd.b AS d_rep, bo.b AS o_rep, ab.afb AS afb,
                {", ".join(f"coalesce(t.{c}_n, 0) AS {c}" for c in DAYS)},
-               ({" OR ".join(f"t.{c}_n IS NULL" for c in DAYS)}) AND NOT t.sentence_unknown AS sentence_missing,
+               -- probation_days "unknown" is not a missing sentence: no rule reads probation
+               (t.custody_days_n IS NULL OR t.suspended_custody_days_n IS NULL
+                OR t.probation_days_n IS NULL AND lower(coalesce(t.probation_days, '')) <> 'unknown')
+                   AND NOT t.sentence_unknown AS sentence_missing,
                t.sentence_unknown,
                t.loss_usd_n AS loss_usd, t.substance, t.marijuana_grams_n AS marijuana_grams, t.victim_relationship,
                t.weapon, t.victim_age_n AS victim_age, t.offense_level,
