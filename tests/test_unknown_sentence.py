@@ -184,3 +184,16 @@ def test_the_defense_proposal_is_judged_with_the_earlier_sentence_unknown_too() 
     assert harsher["naturalization_bar"] == "yes"  # an aggravated felony bars good moral character (INA 101(f)(8))
     for k, v in harsher.items():
         assert LEVEL[got[k]] >= LEVEL[v], k
+
+
+def test_a_yes_for_every_sentence_gives_only_the_grounds_that_need_no_term() -> None:
+    """Possession of cocaine with intent to deliver, sentence unknown: deportable whatever the term (INA
+    237(a)(2)(B)(i)); the aggravated-felony ground is drug trafficking (INA 101(a)(43)(B)), which needs no
+    term either — but no ground that only a long term brings may be given as the reason."""
+    base = {"jurisdiction": "IL", "offense": "720 ILCS 570/401", "disposition": "guilty_plea", "disposition_date": "2019-05-01",
+            "facts": {"substance": "cocaine"}}
+    unknown = analyze({**base, "sentence": "unknown"}, today=TODAY, alternatives=False)
+    none = analyze({**base, "sentence": {"custody_days": 0}}, today=TODAY, alternatives=False)
+    for k, v in unknown["consequences"].items():
+        if v["result"] == "yes" and none["consequences"][k]["result"] == "yes":
+            assert set(v["grounds"]) <= set(none["consequences"][k]["grounds"]), k

@@ -24,7 +24,7 @@ from iiu.engine.request import Request
 from iiu.engine.sentence import possible_sentence
 from iiu.law.answer import Answer
 from iiu.law.federal.record import RecordFindings
-from iiu.law.tri import DEPENDS
+from iiu.law.tri import DEPENDS, YES
 
 LIFE_DAYS = 36_500  # a life sentence, in days (100 years)
 SOURCE = "8 U.S.C. 1101(a)(48)(B)"
@@ -67,10 +67,14 @@ def combine(least: Answer, most: Answer) -> Answer:
     """One answer for every lawful sentence, from the answers at the two ends."""
     sources = tuple(dict.fromkeys((*most.sources, *least.sources)))
     if least.result == most.result:
-        if least.why == most.why:
+        if (least.why, least.grounds, least.depends_on) == (most.why, most.grounds, most.depends_on):
             return most
-        return Answer(most.result, "The same for any lawful sentence (the record does not give it). " + most.why,
-                      most.grounds, most.depends_on, sources, most.trace)
+        # Explained by the end that holds for every sentence between: a 'yes' already at no custody (its
+        # grounds need no term), a 'no' even at the longest sentence; a 'depends' on what either end names.
+        base = least if least.result == YES else most
+        depends_on = tuple(dict.fromkeys((*most.depends_on, *least.depends_on))) if most.result == DEPENDS else ()
+        return Answer(most.result, "The same for any lawful sentence (the record does not give it). " + base.why,
+                      base.grounds, depends_on, sources, base.trace)
     return Answer(
         DEPENDS,
         f"Depends on the sentence, which the record does not give: '{least.result}' with no custody, "
