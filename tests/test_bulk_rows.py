@@ -81,6 +81,7 @@ def test_each_bad_row_is_rejected_with_line_and_reason(mixed: tuple[Path, list[i
     assert accepted == goods  # every valid row kept, the duplicate's first occurrence included
     known = dict(con.execute("SELECT record_id, sentence_known FROM results WHERE record_id IN ('b18', 'b19')").fetchall())
     assert known == {"b18": False, "b19": True}  # probation is read by no rule: its "unknown" leaves the sentence known
+    assert con.execute("SELECT probation_days FROM results WHERE record_id = 'b19'").fetchone() == (None,)
 
 
 def test_generated_bad_rows_are_all_rejected_and_good_rows_all_kept(tmp_path: Path) -> None:

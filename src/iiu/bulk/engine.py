@@ -459,7 +459,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
                (t.custody_days_n IS NULL OR t.suspended_custody_days_n IS NULL
                 OR t.probation_days_n IS NULL AND lower(coalesce(t.probation_days, '')) <> 'unknown')
                    AND NOT t.sentence_unknown AS sentence_missing,
-               t.sentence_unknown,
+               t.sentence_unknown, lower(coalesce(t.probation_days, '')) = 'unknown' AS probation_unknown,
                t.loss_usd_n AS loss_usd, t.substance, t.marijuana_grams_n AS marijuana_grams, t.victim_relationship,
                t.weapon, t.victim_age_n AS victim_age, t.offense_level,
                t.court, t.attorney, t.race, t.ethnicity, t.sex, t.birth_year, t.charge_description
@@ -807,7 +807,8 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
                vk.dd AS disposition_date, vk.od AS offense_date,
                CASE WHEN NOT vk.sentence_unknown THEN vk.custody_days END AS custody_days,
                CASE WHEN NOT vk.sentence_unknown THEN vk.suspended_custody_days END AS suspended_custody_days,
-               vk.probation_days, NOT vk.sentence_unknown AS sentence_known, {findings}, {stage2}, {now},
+               CASE WHEN NOT vk.probation_unknown THEN vk.probation_days END AS probation_days,
+               NOT vk.sentence_unknown AS sentence_known, {findings}, {stage2}, {now},
                vk.court, vk.attorney, vk.race, vk.ethnicity, vk.sex, vk.birth_year, vk.charge_description,
                vk.kh, pri.s2
         FROM vk JOIN key_results kr USING (kh) JOIN pri USING (line) JOIN s2_results s USING (s2)
