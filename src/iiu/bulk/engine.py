@@ -50,7 +50,7 @@ from iiu.bulk.columns import DAYS, NUMBERS, REQUIRED, RESULT_COLUMNS
 from iiu.bulk.load import _q
 from iiu.engine.errors import RequestError
 from iiu.engine.evaluate import CONSEQUENCES, Stage1, consequences, remember, set_cache_limit, stage1
-from iiu.engine.request import Request, parse_request
+from iiu.engine.request import UNKNOWN, Request, parse_request
 from iiu.engine.unknown_sentence import Bound, at_bound
 from iiu.law.answer import Answer
 from iiu.law.federal import parameters as P
@@ -284,7 +284,7 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
     for c in DAYS:
         checks.append((f"{_q(c)} IS NOT NULL AND regexp_matches({_q(c)}, {_lit(neg)})", _lit(f"{c} cannot be negative"), _lit(c)))
         # "unknown": the record does not give the sentence (``iiu.engine.unknown_sentence``).
-        checks.append((f"{_q(c)} IS NOT NULL AND NOT regexp_matches({_q(c)}, {_lit(days_ok)}) AND lower({_q(c)}) <> 'unknown'",
+        checks.append((f"{_q(c)} IS NOT NULL AND NOT regexp_matches({_q(c)}, {_lit(days_ok)}) AND lower({_q(c)}) <> {_lit(UNKNOWN)}",
                        f"'{c} must be a whole number of days, got ' || {_q(c)}", _lit(c)))
         checks.append((f"{_q(c)} IS NOT NULL AND TRY_CAST(TRY_CAST({_q(c)} AS DOUBLE) AS BIGINT) > 73000",
                        f"'{c} is impossibly long (' || {_q(c)} || ' days)'", _lit(c)))
@@ -307,7 +307,9 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
                TRY_CAST(substr(disposition_date, 1, 10) AS DATE) AS dd,
                TRY_CAST(substr(offense_date, 1, 10) AS DATE) AS od,
                {days}, {nums},
-               coalesce(lower(custody_days) = 'unknown' OR lower(suspended_custody_days) = 'unknown', false) AS sentence_unknown
+               coalesce(lower(custody_days) = {_lit(UNKNOWN)} OR lower(suspended_custody_days) = {_lit(UNKNOWN)}, false)
+                   AS sentence_unknown,
+               coalesce(lower(probation_days) = {_lit(UNKNOWN)}, false) AS probation_unknown
         FROM {src}
     """)
     if duplicates:
@@ -417,8 +419,8 @@ def record_request(row: dict[str, Any]) -> dict[str, Any]:
         return None if v in (None, "") else float(v)
 
     def days(v: Any) -> int | str:
-        if isinstance(v, str) and v.strip().lower() == "unknown":
-            return "unknown"
+        if isinstance(v, str) and v.strip().lower() == UNKNOWN:
+            return UNKNOWN
         return 0 if v in (None, "") else int(float(v))
 
     facts = {k: row.get(k) for k in ("substance", "victim_relationship", "weapon") if row.get(k) not in (None, "")}
@@ -456,10 +458,9 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
                t.disposition, t.dd, t.od, bd.b AS d_rep, bo.b AS o_rep, ab.afb AS afb,
                {", ".join(f"coalesce(t.{c}_n, 0) AS {c}" for c in DAYS)},
                -- probation_days "unknown" is not a missing sentence: no rule reads probation
-               (t.custody_days_n IS NULL OR t.suspended_custody_days_n IS NULL
-                OR t.probation_days_n IS NULL AND lower(coalesce(t.probation_days, '')) <> 'unknown')
+               (t.custody_days_n IS NULL OR t.suspended_custody_days_n IS NULL OR t.probation_days_n IS NULL AND NOT t.probation_unknown)
                    AND NOT t.sentence_unknown AS sentence_missing,
-               t.sentence_unknown, lower(coalesce(t.probation_days, '')) = 'unknown' AS probation_unknown,
+               t.sentence_unknown, t.probation_unknown,
                t.loss_usd_n AS loss_usd, t.substance, t.marijuana_grams_n AS marijuana_grams, t.victim_relationship,
                t.weapon, t.victim_age_n AS victim_age, t.offense_level,
                t.court, t.attorney, t.race, t.ethnicity, t.sex, t.birth_year, t.charge_description
@@ -898,10 +899,8 @@ def combine_bounds(con: duckdb.DuckDBPyConnection, least: str) -> None:
     the rules only ever count a longer sentence against a person, so the two ends bound every lawful
     sentence). Their safer alternatives are the second pass's (judged at the longest sentence)."""
     cols = (*FINDINGS6, *STAGE2_RESULTS, *(f"now_{c}" for c in (*FINDINGS6, *STAGE2_RESULTS)))
-    alt = ("alternative", "alternative_removes")
-    have = {r[0] for r in con.execute(f"DESCRIBE {least}").fetchall()}
     repl = [f"CASE WHEN m.line IS NULL OR l.{c} = m.{c} THEN l.{c} ELSE 'depends' END AS {c}" for c in cols]
-    repl += [f"CASE WHEN m.line IS NULL THEN l.{c} ELSE m.{c} END AS {c}" for c in alt if c in have]
+    repl += [f"CASE WHEN m.line IS NULL THEN l.{c} ELSE m.{c} END AS {c}" for c in ("alternative", "alternative_removes")]
     con.execute(f"CREATE OR REPLACE TABLE results AS SELECT l.* REPLACE ({', '.join(repl)}) "
                 f"FROM {least} l LEFT JOIN results m USING (line) ORDER BY l.line")
     con.execute(f"DROP TABLE {least}")
