@@ -66,10 +66,11 @@ def evaluate_rec(con: duckdb.DuckDBPyConnection, *, today: dt.date | None, show_
     state = E.run(con, today, show_progress=show_progress, reader_rejects=reader_rejects or [])
     state.counts["input_rows"] = int(con.execute("SELECT count(*) FROM rec").fetchone()[0]) + len(reader_rejects or [])  # type: ignore[index]
     t0 = time.perf_counter()
-    _consequence_and_alternatives(con, state, alternatives, bool(show_progress))
-    state.timings["alternatives"] = time.perf_counter() - t0
-    # Sentences the records do not give: the same people again with each at the longest lawful sentence.
+    # Sentences the records do not give: those people are evaluated again with each at the longest lawful
+    # sentence, and their safer alternatives are searched in that pass only.
     n_people = E.people_with_unknown_sentences(con)
+    _consequence_and_alternatives(con, state, alternatives, bool(show_progress), skip_people=bool(n_people))
+    state.timings["alternatives"] = time.perf_counter() - t0
     if n_people:
         t0 = time.perf_counter()
         con.execute("ALTER TABLE results RENAME TO __results_least")
@@ -87,9 +88,9 @@ _HARM_ANY = " OR ".join(f"{c} <> 'no'" for c in CONSEQUENCE_COLUMNS)
 
 
 def _consequence_and_alternatives(con: duckdb.DuckDBPyConnection, state: E.BulkState, alternatives: bool,
-                                  show_progress: bool) -> None:
+                                  show_progress: bool, skip_people: bool = False) -> None:
     con.execute(f"CREATE OR REPLACE TABLE results AS SELECT *, ({_HARM_ANY}) AS any_consequence FROM results")
-    _avoidable(con, state, enabled=alternatives, show_progress=show_progress)
+    _avoidable(con, state, enabled=alternatives, show_progress=show_progress, skip_people=skip_people)
 
 
 def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
@@ -115,7 +116,10 @@ def _alt_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
     return out
 
 
-def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool) -> None:
+def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: bool, show_progress: bool,
+               skip_people: bool = False) -> None:
+    """Table ``__alt`` and ``results.alternative``: the safer alternative of each conviction with a consequence,
+    searched once per distinct key. ``skip_people``: not for ``__unknown_people`` (their second pass searches)."""
     table = E.Appender(con, "__alt", {"ak": pa.uint64(), "alternative": pa.string(), "alternative_removes": pa.string()})
     if enabled:
         # Real day totals, not the canonical ones: the candidates change the record's own term
@@ -124,7 +128,8 @@ def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: b
         kcols = ", ".join(f"k.{E._q(c)}" for c in E.KEY_COLUMNS)
         con.execute("""CREATE OR REPLACE TEMP TABLE __ak AS
                        SELECT r.line, hash(r.kh, r.s2, p.raw_term_total, p.raw_custody_total) AS ak
-                       FROM results r JOIN pri p USING (line) WHERE r.any_consequence AND r.conviction <> 'no'""")
+                       FROM results r JOIN pri p USING (line) WHERE r.any_consequence AND r.conviction <> 'no'"""
+                    + (" AND r.person_id NOT IN (SELECT person_id FROM __unknown_people)" if skip_people else ""))
         # One row per distinct key, in key order (a worker's chunk shares its keys' requests).
         con.execute(f"""CREATE OR REPLACE TEMP TABLE __akeys AS
                         SELECT *, row_number() OVER (ORDER BY kh, ak) - 1 AS rn FROM (
