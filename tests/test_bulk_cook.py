@@ -45,6 +45,10 @@ def test_every_sentencing_row_is_accepted_or_rejected_with_a_reason(sentencing: 
     assert con.execute("SELECT count(*) FROM rejected WHERE reason LIKE 'not the current sentence%'").fetchone()[0] == 14  # type: ignore[index]
     unknown = con.execute("SELECT reason FROM rejected WHERE field = 'offense'").fetchall()
     assert all("closest entries" in r[0] for r in unknown)
+    # Line 1149 writes act 2615 (State Police Radio Act) as the General Assembly's act code "26150": the
+    # rejection names the statute as cited, 20 ILCS 2615/12(a), which the catalog does not hold.
+    line_1149 = con.execute("SELECT reason FROM rejected WHERE line = 1149").fetchone()
+    assert line_1149 is not None and "20 ILCS 2615/12(a)" in line_1149[0]
     # Every sentenced charge is a conviction (a plea or finding of guilt with a sentence).
     assert con.execute("SELECT count(*) FROM results WHERE conviction <> 'yes'").fetchone()[0] == 0  # type: ignore[index]
 
@@ -60,6 +64,9 @@ def test_every_sentencing_row_is_accepted_or_rejected_with_a_reason(sentencing: 
         (57, "720 ILCS 570/402", "attempt", "guilty_plea", 7, 0),  # 8-4(570/402(c)), jail 7 days
         (8, "625 ILCS 5/11-501", None, "guilty_plea", 540, 0),  # prison 18 months
         (12, "720 ILCS 5/12-2", None, "guilty_plea", 364, 0),  # jail 364 days
+        # 8-4(14A(b)(1)): an attempt of 15 ILCS 335/14A(b)(1) (Identification Card Act, possession of an
+        # altered ID card) written without its act; conditional discharge, 1 year
+        (627, "15 ILCS 335/14A", "attempt", "guilty_plea", 0, 365),
     ],
 )
 def test_hand_checked_rows(sentencing: duckdb.DuckDBPyConnection, line: int, offense: str, inchoate: str | None,

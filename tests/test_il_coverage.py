@@ -69,10 +69,27 @@ def test_cook_county_coverage(name: str) -> None:
         ("720", "570", "405.1(401(a)(2)(A))", ("720 ILCS 570/401(a)(2)(A)", "conspiracy")),
         ("720", "570", "405.1(402(c)", ("720 ILCS 570/402(c)", "conspiracy")),
         ("720", "570", "405.1", ("720 ILCS 570/405.1", None)),
+        # the General Assembly's act code (act x 10) in the act column: 26150 is 20 ILCS 2615
+        ("20", "26150", "12(a)", ("20 ILCS 2615/12(a)", None)),
+        ("720", "00050", "16-25", ("720 ILCS 5/16-25", None)),
     ],
 )
 def test_il_citation(chapter: str, act: str, section: str, expected: tuple[str, str | None]) -> None:
     assert il_citation(chapter, act, section) == expected
+
+
+def test_attempt_of_a_section_written_without_its_act() -> None:
+    """Every section of the Criminal Code (720 ILCS 5) is "article-section"; an attempt (720 ILCS
+    5/8-4) wrapping "14A(b)(1)" attempts a section of another act. The act is named only where one
+    act has a section of that number; otherwise the citation stays as written (and is rejected as
+    unknown rather than guessed)."""
+    one = {"14A": {"15 ILCS 335"}}
+    assert il_citation("720", "5", "8-4(14A(b)(1))", one) == ("15 ILCS 335/14A(b)(1)", "attempt")
+    two = {"14A": {"15 ILCS 335", "625 ILCS 5"}}
+    assert il_citation("720", "5", "8-4(14A(b)(1))", two) == ("720 ILCS 5/14A(b)(1)", "attempt")
+    assert il_citation("720", "5", "8-4(14A(b)(1))") == ("720 ILCS 5/14A(b)(1)", "attempt")
+    # a Criminal Code section keeps its act whatever the map says
+    assert il_citation("720", "5", "8-4(24-1.6(a)(1))", {"24-1.6": {"625 ILCS 5"}}) == ("720 ILCS 5/24-1.6(a)(1)", "attempt")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from iiu.engine.request import UNKNOWN
@@ -44,14 +45,24 @@ def il_statute(chapter: Any, act: Any, section: Any) -> tuple[Any, ...]:
     """Chapter/act/section -> (citation, inchoate); attempts ``8-4(570/402(c))`` unwrapped."""
     if not chapter or not section:
         raise MappingError("missing field offense: the statute's chapter or section is empty")
-    try:
-        from iiu.law.il_citations import il_citation
-    except ImportError:  # pragma: no cover - the module ships with the IL catalog
-        il_citation = None
-    if il_citation is not None:
-        citation, inchoate = il_citation(str(chapter), str(act or ""), str(section))
-        return citation, inchoate
-    return f"{str(chapter).strip()} ILCS {str(act or '').strip()}/{str(section).strip()}", None
+    from iiu.law.il_citations import il_citation
+
+    return il_citation(str(chapter), str(act or ""), str(section), _il_acts_by_section())
+
+
+@lru_cache(maxsize=1)
+def _il_acts_by_section() -> dict[str, frozenset[str]]:
+    """Section number -> the acts of the IL catalog with a section of that number ("14A" ->
+    {"15 ILCS 335"}): names the act of an attempted section the row wrote without one."""
+    from iiu.law.catalog import get_catalog
+    from iiu.law.il_citations import section_number
+
+    out: dict[str, set[str]] = {}
+    for off in get_catalog("IL").offenses:
+        m = re.match(r"^(\d+ ILCS \d+)/(.+)$", off.citation)
+        if m:
+            out.setdefault(section_number(m.group(2)), set()).add(m.group(1))
+    return {k: frozenset(v) for k, v in out.items() if k}
 
 
 @transform("il_offense_level")
