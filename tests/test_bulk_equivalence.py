@@ -25,6 +25,7 @@ from iiu import analyze
 from iiu.bulk import demo
 from iiu.bulk import engine as E
 from iiu.bulk.audit import connect, evaluate_file
+from iiu.bulk.dates import af_bucket
 
 TODAY = dt.date(2026, 11, 28)
 N = 10_200
@@ -59,7 +60,8 @@ HANDMADE = [
     _row("H-M-2", "H4", "NY", "PL 155.25", "guilty_plea", "2014-01-15", "2014-01-01", 5),
     _row("H-M-3", "H4", "NY", "PL 165.40", "guilty_plea", "2015-01-15", "2015-01-01", 5),
     _row("H-M-4", "H4", "IL", "720 ILCS 600/3.5", "guilty_plea", "2016-01-15", "2016-01-01", 5),
-    # Before and after IIRIRA (1996-09-30): the earlier record's aggravated-felony answer under the later law.
+    # Before and after IIRIRA (1996-09-30): each under its own date's aggravated-felony law; no rule counts an
+    # earlier aggravated felony, so the later record's history is the same under either law.
     _row("H-AF-1", "H5", "NY", "PL 155.30", "guilty_plea", "1995-06-01", "1995-01-01", 400),
     _row("H-AF-2", "H5", "NY", "PL 155.30", "guilty_plea", "1998-06-01", "1998-01-01", 400),
 ]
@@ -99,7 +101,11 @@ def bulk(records: Path) -> tuple[dict[str, dict[str, str]], E.BulkState, dict[st
 def test_every_generated_row_is_accepted(bulk: tuple, records: Path) -> None:
     res, state, _ = bulk
     assert len(res) == N + len(HANDMADE)
-    assert state.counts["af_buckets"] >= 3  # the 1988-1996 parameter periods are exercised
+    # the 1988-1996 aggravated-felony parameter periods are exercised (dates.af_law_boundaries)
+    with records.open(newline="", encoding="utf-8") as fh:
+        buckets = {af_bucket(dt.date.fromisoformat(r["disposition_date"][:10])) for r in csv.DictReader(fh)
+                   if r.get("disposition_date")}
+    assert len(buckets) >= 3
     assert state.counts["unknown_sentence_people"] >= 100
 
 

@@ -137,10 +137,10 @@ def af_law_boundaries() -> tuple[dt.date, ...]:
     """Boundaries of the law that stage 1 reads through ``law_as_of``.
 
     Stage 1 reads ``law_as_of`` only in the aggravated-felony rules, and only through federal
-    parameters (``aggravated_felony.py``: ``P.value(name, law_as_of)``). An earlier record's
-    contribution to a later record's ``Priors`` is analysed with the later record's
-    ``law_as_of`` (as ``iiu analyze`` does with a request's history), so those contributions
-    are computed once per bucket of these boundaries.
+    parameters (``aggravated_felony.py``: ``P.value(name, law_as_of)``). Within one bucket a
+    record's findings under two law dates differ only in the date (the bulk path reuses them for
+    today's law); and since no rule counts earlier aggravated felonies (``Priors``), an earlier
+    record contributes the same to a later one's ``Priors`` under either record's law date.
     """
     from iiu.law.federal import parameters as P
 

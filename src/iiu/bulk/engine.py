@@ -12,8 +12,8 @@
    other records with a disposition date on or before this one's (``contribution()`` per
    record; ``cimt_yes_same_date`` over those with the same non-null offense date). As in
    ``iiu analyze``, an earlier record is analysed with the later record's law date; only the
-   aggravated-felony rules read that date, so those contributions are kept per bucket of the
-   aggravated-felony parameters (``dates.af_law_boundaries``).
+   aggravated-felony rules read that date (``dates.af_law_boundaries``), and no rule counts
+   earlier aggravated felonies, so a record's contribution is the same under either date.
 4. Evaluate ``consequences()`` once per distinct (findings, priors), under the law at the
    disposition date and today's, merged by the engine's ``merge_current_law`` as ``iiu
    analyze`` does, and join back.
@@ -58,7 +58,7 @@ from iiu.law.federal.record import Priors, RecordFindings, contribution
 from iiu.law.tri import NO
 
 PRIOR_FIELDS = tuple(f.name for f in fields(Priors))
-CONTRIB_FIELDS = tuple(k for k in PRIOR_FIELDS if k not in ("cimt_yes_same_date", "af_yes"))
+CONTRIB_FIELDS = tuple(k for k in PRIOR_FIELDS if k != "cimt_yes_same_date")
 KEY_COLUMNS = ("jurisdiction", "offense", "subsection", "inchoate", "disposition", "d_rep", "custody_days",
                "suspended_custody_days",
                "sentence_missing", "sentence_unknown", "loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon",
@@ -335,8 +335,8 @@ def dedupe(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _date_reps(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
-    """``entry_map`` (jurisdiction, offense -> catalog entry), ``bounds`` (entry, boundary) and
-    ``af_bounds``: the date buckets of each entry (``iiu.bulk.dates``)."""
+    """``entry_map`` (jurisdiction, offense -> catalog entry) and ``bounds`` (entry, boundary): the
+    date buckets of each entry (``iiu.bulk.dates``)."""
     from iiu.law.catalog import get_catalog, resolve
 
     pairs = con.execute("SELECT DISTINCT jurisdiction, offense FROM typed WHERE reason IS NULL").fetchall()
@@ -360,9 +360,7 @@ def _date_reps(con: duckdb.DuckDBPyConnection, today: dt.date) -> None:
         em["jurisdiction"].append(jur)
         em["offense"].append(off)
         em["entry"].append(entries[ek])
-    afb = D.af_law_boundaries()
-    for name, data, types in (("entry_map", em, {"entry": pa.int64()}), ("bounds", bd, {"entry": pa.int64(), "b": pa.date32()}),
-                              ("af_bounds", {"afb": list(range(len(afb))), "b": list(afb)}, {"afb": pa.int32(), "b": pa.date32()})):
+    for name, data, types in (("entry_map", em, {"entry": pa.int64()}), ("bounds", bd, {"entry": pa.int64(), "b": pa.date32()})):
         t = pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in data.items()})
         con.register("__t", t)
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM __t")
@@ -455,7 +453,7 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     con.execute(f"""
         CREATE OR REPLACE TABLE v AS
         SELECT t.line, t.record_id, t.person_id, t.case_id, t.jurisdiction, t.offense, t.subsection, t.inchoate,
-               t.disposition, t.dd, t.od, bd.b AS d_rep, bo.b AS o_rep, ab.afb AS afb,
+               t.disposition, t.dd, t.od, bd.b AS d_rep, bo.b AS o_rep,
                {", ".join(f"coalesce(t.{c}_n, 0) AS {c}" for c in DAYS)},
                -- probation_days "unknown" is not a missing sentence: no rule reads probation
                (t.custody_days_n IS NULL OR t.suspended_custody_days_n IS NULL OR t.probation_days_n IS NULL AND NOT t.probation_unknown)
@@ -468,39 +466,36 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
         JOIN entry_map em ON em.jurisdiction = t.jurisdiction AND em.offense = t.offense
         ASOF JOIN bounds bd ON bd.entry = em.entry AND t.dd >= bd.b
         ASOF LEFT JOIN bounds bo ON bo.entry = em.entry AND t.od >= bo.b
-        ASOF JOIN af_bounds ab ON t.dd >= ab.b
         WHERE t.reason IS NULL {"AND t.person_id IN (SELECT person_id FROM " + only_people + ")" if only_people else ""}
     """)
     _offense_date_checks(con, state.today)
     keycols = ", ".join(_q(c) for c in KEY_COLUMNS)
-    con.execute(f"CREATE OR REPLACE TABLE keys AS SELECT {keycols}, hash({keycols}) AS kh, min(afb) AS min_afb, "
-                f"count(*) AS n FROM v GROUP BY ALL")
+    con.execute(f"CREATE OR REPLACE TABLE keys AS SELECT {keycols}, hash({keycols}) AS kh, count(*) AS n "
+                f"FROM v GROUP BY ALL")
     n_keys, n_hash = con.execute("SELECT count(*), count(DISTINCT kh) FROM keys").fetchone() or (0, 0)
     if n_keys != n_hash:  # pragma: no cover - a 64-bit hash collision
         raise RuntimeError("hash collision among stage-1 keys; rerun with fewer distinct keys")
-    afbs = [r[0] for r in con.execute("SELECT DISTINCT afb FROM v ORDER BY 1").fetchall()]
-    state.counts["af_buckets"] = len(afbs)
     order = ", ".join(f"{_q(c)} NULLS FIRST" for c in BASE_COLUMNS)
     # Keys in the order stage 1 reads them, numbered by base (the key without its sentence): a chunk is
     # a run of whole bases, so each base is parsed once; chunks are read and written one at a time.
     con.execute(f"""CREATE OR REPLACE TABLE keyq AS
-                    SELECT {keycols}, kh, min_afb, dense_rank() OVER (ORDER BY {order}) - 1 AS base_id FROM keys
+                    SELECT {keycols}, kh, dense_rank() OVER (ORDER BY {order}) - 1 AS base_id FROM keys
                     ORDER BY base_id, custody_days, suspended_custody_days, kh""")
     n_base_ids = scalar(con, "SELECT count(DISTINCT base_id) FROM keyq")
     per = max(1, round(chunk_size(n_keys) * n_base_ids / max(1, n_keys)))
     n_chunks = -(-n_base_ids // per)
 
-    def chunks() -> Iterator[tuple[list[dict[str, Any]], list[int], dt.date, Bound]]:
+    def chunks() -> Iterator[tuple[list[dict[str, Any]], dt.date, Bound]]:
         for i in range(n_chunks):
-            part = con.sql(f"SELECT {keycols}, kh, min_afb FROM keyq WHERE base_id >= {i * per} AND base_id < {(i + 1) * per} "
+            part = con.sql(f"SELECT {keycols}, kh FROM keyq WHERE base_id >= {i * per} AND base_id < {(i + 1) * per} "
                            "ORDER BY base_id, custody_days, suspended_custody_days, kh")
-            yield part.to_arrow_table().to_pylist(), afbs, state.today, state.bound
+            yield part.to_arrow_table().to_pylist(), state.today, state.bound
 
     cols = ("kh", "error", "error_field", "fid", "fid_now", "citation", "part", "title", "jur", "offense_class", *FINDINGS6,
-            *CONTRIB_FIELDS, "af_now", "own_term", "own_custody", "own_term_c", "own_custody_c", *(f"af_{b}" for b in afbs))
-    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "af_now": pa.int64(), "own_term": pa.int64(),
+            *CONTRIB_FIELDS, "own_term", "own_custody", "own_term_c", "own_custody_c")
+    schema = {"kh": pa.uint64(), "fid": pa.int64(), "fid_now": pa.int64(), "own_term": pa.int64(),
               "own_custody": pa.int64(), "own_term_c": pa.int64(), "own_custody_c": pa.int64(),
-              **{c: pa.int64() for c in CONTRIB_FIELDS}, **{f"af_{b}": pa.int64() for b in afbs}}
+              **{c: pa.int64() for c in CONTRIB_FIELDS}}
     table = Appender(con, "key_results", {c: schema.get(c, pa.string()) for c in cols})
     n_bases = 0
     for part in progress(_map(_stage1_chunk, chunks(), parallel=n_keys >= PARALLEL_THRESHOLD), n_chunks,
@@ -513,7 +508,6 @@ def evaluate_keys(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_prog
     state.counts["stage1_keys"] = n_keys
     state.counts["stage1_parses"] = n_bases
     state.counts["findings"] = len(state.findings)
-    con.execute("CREATE OR REPLACE TEMP TABLE __afbs AS SELECT unnest(?::INTEGER[]) AS b", [afbs])
 
 
 class Appender:
@@ -575,15 +569,14 @@ def key_request(row: dict[str, Any], today: dt.date, bound: Bound = "least") -> 
     return _with_sentence(_base_request(row, today), row, bound)
 
 
-def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date, Bound]) -> dict[str, list[Any]]:
+def _stage1_chunk(arg: tuple[list[dict[str, Any]], dt.date, Bound]) -> dict[str, list[Any]]:
     """Stage 1 for a run of keys: plain Python, so it can run in a worker process."""
     from iiu.engine.sentence import check_sentence
 
-    rows, afbs, today, bound = arg
-    af_bounds = D.af_law_boundaries()
+    rows, today, bound = arg
     out: dict[str, list[Any]] = {k: [] for k in (
         "kh", "error", "error_field", "citation", "part", "title", "jur", "offense_class", *FINDINGS6, *CONTRIB_FIELDS,
-        *(f"af_{b}" for b in afbs), "af_now", "own_term", "own_custody", "own_term_c", "own_custody_c", "_canon",
+        "own_term", "own_custody", "own_term_c", "own_custody_c", "_canon",
         "_canon_now", "_pclass")}
     base_key: tuple[Any, ...] | None = None
     base: Request | RequestError | None = None
@@ -634,7 +627,6 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date, Bound]) -
         out["_canon"].append(canonical_tuple(f, today))
         out["_canon_now"].append(canonical_tuple(s1n.findings, today))
         out["_pclass"].append(s1.possible_offense_class)
-        out["af_now"].append(contribution(s1n.findings)["af_yes"])
         out["own_term"].append(f.term_days)
         out["own_custody"].append(f.custody_days)
         out["own_term_c"].append(_rep_days(f.term_days))
@@ -651,13 +643,6 @@ def _stage1_chunk(arg: tuple[list[dict[str, Any]], list[int], dt.date, Bound]) -
         contrib = contribution(f)
         for c in CONTRIB_FIELDS:
             out[c].append(contrib[c])
-        own = contrib["af_yes"]
-        for b in afbs:
-            if b <= row["min_afb"]:  # a key's records share one bucket; earlier buckets are never read
-                out[f"af_{b}"].append(own)
-            else:
-                later = stage1(req.with_changes(law_as_of=af_bounds[b])).findings
-                out[f"af_{b}"].append(contribution(later)["af_yes"])
     out["_bases"] = [n_bases]
     return out
 
@@ -711,11 +696,11 @@ def _stage2_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
     res: dict[str, list[Any]] = {"s2": [], **{c: [] for c in (*FINDINGS6, *STAGE2_RESULTS)},
                                  **{f"now_{c}": [] for c in (*FINDINGS6, *STAGE2_RESULTS)}}
     for row in rows:
-        s2, fid, fid_now, af_now = row[0], row[1], row[2], row[3]
-        priors = Priors(**dict(zip(PRIOR_FIELDS, row[4:], strict=True)))
+        s2, fid, fid_now = row[0], row[1], row[2]
+        priors = Priors(**dict(zip(PRIOR_FIELDS, row[3:], strict=True)))
         s1, s1n = stage1s[fid], stage1s[fid_now]
         answers = consequences(s1.findings, priors, None)
-        answers_now = consequences(s1n.findings, replace(priors, af_yes=af_now), None)
+        answers_now = consequences(s1n.findings, priors, None)
         s1m, merged = merge_current_law(s1, answers, s1n, answers_now, today)
         res["s2"].append(s2)
         for prefix, st1, ans in (("", s1m, merged), ("now_", s1n, answers_now)):
@@ -728,7 +713,6 @@ def _stage2_chunk(arg: tuple[list[tuple[Any, ...]]]) -> dict[str, list[Any]]:
 
 def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_progress: bool = False) -> None:
     """``v`` + ``key_results`` -> ``results`` (one row per accepted record) and key rejections in ``typed``."""
-    afbs = [r[0] for r in con.execute("SELECT b FROM __afbs ORDER BY b").fetchall()]
     keycols = ", ".join(_q(c) for c in KEY_COLUMNS)
     con.execute(f"CREATE OR REPLACE TABLE vk AS SELECT v.*, hash({keycols}) AS kh FROM v")
     # Rows whose key the engine refused are rejected with the engine's message.
@@ -747,16 +731,13 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     """)
     w = "OVER (PARTITION BY person_id ORDER BY dd RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
     sums = [f"(sum(kr.{c}) {w} - kr.{c})::BIGINT AS r_{c}" for c in CONTRIB_FIELDS]
-    af_cases = " ".join(f"WHEN {b} THEN sum(kr.af_{b}) {w} - kr.af_{b}" for b in afbs)
     same = ("CASE WHEN vk.od IS NULL THEN 0 ELSE sum(kr.cimt_yes) OVER (PARTITION BY person_id, od ORDER BY dd "
             "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - kr.cimt_yes END")
     con.execute(f"""
         CREATE OR REPLACE TABLE pri AS
         SELECT vk.line, vk.kh, kr.fid, kr.fid_now, kr.own_term, kr.own_custody, kr.own_term_c, kr.own_custody_c,
                {", ".join(sums)},
-               ({same})::BIGINT AS r_cimt_yes_same_date,
-               (CASE vk.afb {af_cases} END)::BIGINT AS r_af_yes,
-               (sum(kr.af_now) {w} - kr.af_now)::BIGINT AS r_af_now
+               ({same})::BIGINT AS r_cimt_yes_same_date
         FROM vk JOIN key_results kr USING (kh)
         WHERE kr.error IS NULL
     """)
@@ -776,17 +757,16 @@ def evaluate_records(con: duckdb.DuckDBPyConnection, state: BulkState, *, show_p
     # The real day totals are kept beside the canonical ones: a safer alternative changes the record's
     # own term, and the canonical totals keep the rules' comparisons for the record's own term only.
     con.execute(f"""CREATE OR REPLACE TABLE pri AS SELECT line, kh, fid, fid_now, {", ".join(canon)},
-                    r_term_total AS raw_term_total, r_custody_total AS raw_custody_total,
-                    least(r_af_now, {cap}) AS p_af_now FROM pri""")
+                    r_term_total AS raw_term_total, r_custody_total AS raw_custody_total FROM pri""")
     pcols = ", ".join(f"p_{c}" for c in PRIOR_FIELDS)
-    con.execute(f"CREATE OR REPLACE TABLE pri AS SELECT *, hash(fid, fid_now, {pcols}, p_af_now) AS s2 FROM pri")
+    con.execute(f"CREATE OR REPLACE TABLE pri AS SELECT *, hash(fid, fid_now, {pcols}) AS s2 FROM pri")
     con.execute(f"""CREATE OR REPLACE TABLE s2keys AS
                     SELECT *, row_number() OVER (ORDER BY s2) - 1 AS rn
-                    FROM (SELECT DISTINCT s2, fid, fid_now, p_af_now, {pcols} FROM pri) ORDER BY rn""")
+                    FROM (SELECT DISTINCT s2, fid, fid_now, {pcols} FROM pri) ORDER BY rn""")
     n_rows = scalar(con, "SELECT count(*) FROM s2keys")
     _SHARED["stage1s"] = state.stage1s
     _SHARED["today"] = state.today
-    n_chunks, chunks = numbered_chunks(con, f"SELECT s2, fid, fid_now, p_af_now, {pcols} FROM s2keys", n_rows,
+    n_chunks, chunks = numbered_chunks(con, f"SELECT s2, fid, fid_now, {pcols} FROM s2keys", n_rows,
                                        chunk_size(n_rows))
     names = (*FINDINGS6, *STAGE2_RESULTS)
     table = Appender(con, "s2_results", {"s2": pa.uint64(), **{c: pa.string() for c in names},

@@ -71,7 +71,6 @@ def contribution(r: RecordFindings) -> dict[str, int]:
         "daca_misd_yes": _n(daca_misd, YES),
         "daca_misd_maybe": _n(daca_misd, DEPENDS),
         "dui_yes": _n(all_of((conv, r.dui)), YES),
-        "af_yes": _n(r.aggravated_felony.result, YES),
         "term_total": r.term_days if counted else 0,
         "custody_total": r.custody_days if counted else 0,
     }
@@ -95,7 +94,6 @@ class Priors:
     daca_misd_yes: int = 0
     daca_misd_maybe: int = 0
     dui_yes: int = 0
-    af_yes: int = 0
     term_total: int = 0
     custody_total: int = 0
 
