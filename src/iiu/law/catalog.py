@@ -263,12 +263,19 @@ def resolve(code: str, citation: str) -> tuple[Offense, str | None]:
     raise UnknownCitation(citation, cat.code, closest_citations(code, citation))
 
 
+@lru_cache(maxsize=64)
+def _keyed_citations(code: str) -> dict[str, str]:
+    """Comparison key -> citation, for every entry of a catalog (built once per catalog)."""
+    cat = get_catalog(code)
+    return {citation_key(o.citation, cat.jurisdiction.citation_prefixes): o.citation for o in cat.offenses}
+
+
 def closest_citations(code: str, citation: str, limit: int = 5) -> list[str]:
     from rapidfuzz import fuzz, process
 
     cat = get_catalog(code)
     key = citation_key(citation, cat.jurisdiction.citation_prefixes)
-    canon = {citation_key(o.citation, cat.jurisdiction.citation_prefixes): o.citation for o in cat.offenses}
+    canon = _keyed_citations(cat.code)
     found = process.extract(key, list(canon), scorer=fuzz.WRatio, limit=limit)
     return [canon[k] for k, _score, _ in found]
 
