@@ -130,9 +130,12 @@ def _avoidable(con: duckdb.DuckDBPyConnection, state: E.BulkState, *, enabled: b
                        SELECT r.line, hash(r.kh, r.s2, p.raw_term_total, p.raw_custody_total) AS ak
                        FROM results r JOIN pri p USING (line) WHERE r.any_consequence AND r.conviction <> 'no'"""
                     + (" AND r.person_id NOT IN (SELECT person_id FROM __unknown_people)" if skip_people else ""))
-        # One row per distinct key, in key order (a worker's chunk shares its keys' requests).
+        # One row per distinct key, in the order of the keys' columns: a worker's chunk holds one
+        # key's histories together and neighbouring keys of one offense, whose candidates (the same
+        # pleas and sentences) the engine's memos then analyse once.
+        order = ", ".join(f"{E._q(c)} NULLS FIRST" for c in E.KEY_COLUMNS)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE __akeys AS
-                        SELECT *, row_number() OVER (ORDER BY kh, ak) - 1 AS rn FROM (
+                        SELECT *, row_number() OVER (ORDER BY {order}, kh, ak) - 1 AS rn FROM (
                             SELECT DISTINCT a.ak, r.kh, {kcols}, {pcols}
                             FROM __ak a JOIN results r USING (line) JOIN pri p USING (line) JOIN keys k ON k.kh = r.kh)
                         ORDER BY rn""")
