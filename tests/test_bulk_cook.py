@@ -9,6 +9,7 @@ that begin with a plea and end in a dismissal under Illinois law — convictions
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -181,12 +182,37 @@ def test_unseen_disposition_text_without_a_known_wording_is_rejected() -> None:
 def test_an_unknown_sentence_type_is_never_read_as_probation() -> None:
     """A term read as probation when it was custody would hide a term of imprisonment of a year or
     more (INA 101(a)(48)(B), 101(a)(43)(F)/(G)): a false 'no'. Custody is recognised by its wording;
-    an unknown type is rejected with its name."""
+    a type known to be neither leaves the term of imprisonment unknown, so the row is kept and
+    answered for every lawful sentence (iiu.engine.unknown_sentence) instead of being lost."""
     assert cook_sentence("Periodic Imprisonment", None, "6", "Months") == (180, 0, 0)
     assert cook_sentence("Jail", "Cook County Jail - Electronic Monitoring", "2", "Year(s)") == (730, 0, 0)
     assert cook_sentence("Prison", "IDOC", "3", "Year(s)") == (1095, 0, 0)
     assert cook_sentence("Probation", "Mental Health Probation", "18", "Months") == (0, 0, 540)
-    with pytest.raises(MappingError, match="'Inpatient Mental Health Services' is not known to be custody or not"):
-        cook_sentence("Inpatient Mental Health Services", None, "1", "Year(s)")
-    with pytest.raises(MappingError, match="'Conversion' is not known"):
-        cook_sentence("Conversion", None, "30", "Days")
+    assert cook_sentence("Inpatient Mental Health Services", None, "1", "Year(s)") == ("unknown", "unknown", None)
+    assert cook_sentence("Conversion", None, "30", "Days") == ("unknown", "unknown", None)
+    assert cook_sentence("Probation", "Conversion", "30", "Days") == ("unknown", "unknown", None)
+
+
+@needs_data
+def test_a_row_with_an_unknown_sentence_type_is_audited_for_every_lawful_term(tmp_path: Path) -> None:
+    """A real sentencing row (line 251, 625 ILCS 5/4-103 possession of a stolen vehicle, a theft
+    offense: an aggravated felony with a term of a year or more, INA 101(a)(43)(G)) with its sentence
+    type replaced by one the mapping does not know is kept, its sentence unknown, and its
+    aggravated-felony answer depends on the term; never 'no'."""
+    lines = (DATA / "sentencing.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = next(csv.reader([lines[250]]))
+    row[header.index("sentence_type")] = "Inpatient Mental Health Services"
+    row[header.index("commitment_type")] = ""
+    row[header.index("commitment_term")] = "1"
+    row[header.index("commitment_unit")] = "Year(s)"
+    src = tmp_path / "one.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerow(row)
+    con = connect()
+    evaluate_file(con, src, mapping="cook-county-sao", today=TODAY, show_progress=False, alternatives=False)
+    got = con.execute("SELECT offense, sentence_known, custody_days, aggravated_felony FROM results").fetchall()
+    assert got == [("625 ILCS 5/4-103", False, None, "depends")]
+    assert con.execute("SELECT count(*) FROM rejected").fetchone() == (0,)

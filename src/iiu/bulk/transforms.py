@@ -166,16 +166,16 @@ _NO_CUSTODY_WORDS = re.compile(r"probation|supervision|conditional discharge|con
                                r"restitution|\bcosts\b|community service")
 
 
-def _custody(st: str, ct: str, sentence_type: Any, commitment_type: Any) -> bool:
-    """Whether the sentence is custody (a term of imprisonment, INA 101(a)(48)(B)). A type that is
-    neither known custody nor known non-custody is not guessed at: the row is rejected, since
-    reading it as probation could hide a term of a year or more."""
+def _custody(st: str, ct: str) -> bool | None:
+    """Whether the sentence is custody (a term of imprisonment, INA 101(a)(48)(B)); None for a type
+    that is neither known custody nor known non-custody ("Inpatient Mental Health Services",
+    "Conversion"). That is not guessed at: reading it as probation could hide a term of a year or
+    more, so its term of imprisonment is unknown."""
     if st in _CUSTODY or ct in _CUSTODY or _CUSTODY_WORDS.search(st) or _CUSTODY_WORDS.search(ct):
         return True
-    for v, raw in ((st, sentence_type), (ct, commitment_type)):
+    for v in (st, ct):
         if v and v not in _NO_TERM and not _NO_CUSTODY_WORDS.search(v):
-            raise MappingError(f"sentence type {raw!r} is not known to be custody or not, so its term of imprisonment "
-                               "(INA 101(a)(48)(B)) cannot be read")
+            return None
     return False
 
 
@@ -219,12 +219,15 @@ def cook_sentence(sentence_type: Any, commitment_type: Any, term: Any, unit: Any
     """(custody_days, suspended_custody_days, probation_days). Jail or prison in either column is
     custody (a term of imprisonment, INA 101(a)(48)(B)); anything else with a term is probation or
     supervision. A sentence the row does not give in days — no sentence columns (the dispositions
-    export), custody without a length, a length of "1 Term" (boot camp) — is "unknown": the audit
-    answers for every lawful sentence (``iiu.engine.unknown_sentence``), never as if there were none."""
+    export), custody without a length, a length of "1 Term" (boot camp), a sentence type not known to
+    be custody or not — is "unknown": the audit answers for every lawful sentence
+    (``iiu.engine.unknown_sentence``), never as if there were none."""
     st, ct = _norm(sentence_type), _norm(commitment_type)
     if not st and not ct and term is None and unit is None:
         return (UNKNOWN, UNKNOWN, None)
-    custody = _custody(st, ct, sentence_type, commitment_type)
+    custody = _custody(st, ct)
+    if custody is None:
+        return (UNKNOWN, UNKNOWN, None)
     if term is None and unit is None:
         return (UNKNOWN, UNKNOWN, None) if custody else (0, 0, 0)
     u = _norm(unit)
