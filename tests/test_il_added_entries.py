@@ -85,3 +85,56 @@ def test_added_il_entry_has_an_effective_date_and_sources(citation: str) -> None
     with pytest.raises(RequestError):
         parse_request({"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea",
                        "disposition_date": off.effective_from.isoformat(), "offense_date": before.isoformat()}, today=TODAY)
+
+
+def _card(citation: str, subsection: str | None, custody_days: int, loss_usd: float = 500.0,
+          offense_date: str = "2011-07-01") -> dict[str, dict[str, object]]:
+    req: dict[str, object] = {"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea",
+                              "disposition_date": "2019-06-01", "offense_date": offense_date,
+                              "sentence": {"custody_days": custody_days}, "facts": {"loss_usd": loss_usd}}
+    if subsection:
+        req["subsection"] = subsection
+    findings: dict[str, dict[str, object]] = analyze(req, today=TODAY, alternatives=False)["findings"]
+    return findings
+
+
+def test_receipt_of_anothers_card_with_a_year_is_never_a_safe_aggravated_felony_answer() -> None:
+    """720 ILCS 5/17-32(b): receiving a card known to have been acquired without the cardholder's consent is
+    receipt of stolen property, a theft offense under INA 101(a)(43)(G) (Matter of Cardiel-Guerrero, 25 I&N Dec. 12
+    (BIA 2009)). With a term of a year or more and a small loss (so not (43)(M)(i)) the answer was a false 'no'."""
+    af = _card("720 ILCS 5/17-32", "(b)", 730)["aggravated_felony"]
+    assert af["result"] == "depends"
+    assert any("Cardiel-Guerrero" in s for s in af["sources"])
+    # Under a year, (43)(G) cannot apply, and $500 is under (43)(M)(i)'s $10,000.
+    assert _card("720 ILCS 5/17-32", "(b)", 364)["aggravated_felony"]["result"] == "no"
+
+
+def test_possession_of_anothers_card_is_a_cimt_only_where_intent_to_defraud_is_an_element() -> None:
+    """17-32(a) requires intent to defraud (Jordan v. De George, 341 U.S. 223 (1951)); 17-32(b) can be committed by
+    receiving a card without the cardholder's consent, with no intent to defraud or deprive (Matter of
+    Diaz-Lizarraga, 26 I&N Dec. 847 (BIA 2016)): 'depends', never a flat 'yes' for the whole section."""
+    assert _card("720 ILCS 5/17-32", "(a)", 30)["cimt"]["result"] == "yes"
+    cimt_b = _card("720 ILCS 5/17-32", "(b)", 30)["cimt"]
+    assert cimt_b["result"] == "depends" and cimt_b["depends_on"]
+
+
+@pytest.mark.parametrize("citation", ["720 ILCS 5/17-32", "720 ILCS 5/17-36", "720 ILCS 5/17-38", "720 ILCS 5/17-41"])
+def test_card_fraud_subdivision_in_force_from_july_2011(citation: str) -> None:
+    """Article 17, Subdivision 25 (Credit and Debit Card Fraud, 17-31 to 17-46) took effect 2011-07-01 (P.A. 96-1551):
+    an offense of August 2011 is analysed, not refused as before the statute existed."""
+    off, _ = resolve("IL", citation)
+    assert off.effective_from == dt.date(2011, 7, 1)
+    assert any("P.A. 96-1551" in s for s in off.sources)
+    req = {"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea", "disposition_date": "2019-06-01",
+           "offense_date": "2011-08-01", "sentence": {"custody_days": 30}}
+    assert analyze(req, today=TODAY, alternatives=False)["conviction"] == "yes"
+
+
+@pytest.mark.parametrize("citation", ["720 ILCS 5/17-36", "720 ILCS 5/17-37", "720 ILCS 5/17-38"])
+def test_card_use_offenses_leave_theft_open_with_a_year(citation: str) -> None:
+    """Using another's card obtains property by deception, which is fraud and not generic theft (Matter of
+    Garcia-Madruga, 24 I&N Dec. 436 (BIA 2008)) unless the record shows a taking without consent: with a term of a
+    year or more and a loss under $10,000, the aggravated-felony answer 'depends' (INA 101(a)(43)(G)), not 'no'."""
+    af = _card(citation, None, 730)["aggravated_felony"]
+    assert af["result"] == "depends"
+    assert any("Garcia-Madruga" in s for s in af["sources"])
