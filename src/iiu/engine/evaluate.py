@@ -171,7 +171,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         firearm=_match(off, "firearm", facts),
         af=tuple((cat, _with_step(resolve_match(m, facts, off.sources[0]), off, cat, facts)) for cat, m in off.aggravated_felony.items()),
         e_ground=e_ground,
-        trafficking=_match(off, "drug_trafficking", facts),
+        trafficking=_match(off, "trafficking_conduct" if off.trafficking_conduct is not None else "drug_trafficking", facts),
         burglary=_match(off, "burglary", facts),
         sexual=any_of((_match(off, "sexual_abuse", facts).result, _match(off, "sexual_abuse_of_minor", facts).result,
                        _match(off, "rape", facts).result)),

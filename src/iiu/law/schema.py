@@ -231,6 +231,10 @@ class Offense(BaseModel):
     murder_or_torture: Match | None = None
     minor_traffic: Match | None = None
     gambling: Match | None = None
+    # INA 212(a)(2)(C) "reason to believe" the person trafficked: the conduct the offense requires. Unset, it is
+    # the (43)(B) answer; set where the two differ, e.g. simple possession, which is (B) only as a recidivist or
+    # flunitrazepam federal felony (Carachuri-Rosendo v. Holder, 560 U.S. 563 (2010)), not trafficking conduct.
+    trafficking_conduct: Match | None = None
 
     @field_validator("subsections", mode="after")
     @classmethod
