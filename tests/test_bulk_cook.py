@@ -86,11 +86,11 @@ def test_boot_camp_without_a_length_in_days_is_audited_for_every_lawful_term(sen
                               "ORDER BY line").fetchall()
     assert len(rows) == 12
     assert all(r[1] is None for r in rows)
-    # Line 1336: 720 ILCS 570/402 possession — no aggravated felony at any term (Lopez v. Gonzales, 549 U.S. 47
-    # (2006)); line 251: 625 ILCS 5/4-103 possession of a stolen vehicle — a theft offense, an aggravated felony
-    # only with a term of a year or more (INA 101(a)(43)(G)): it depends on the term the row does not give.
+    # Line 45: 625 ILCS 5/11-501 DUI — no aggravated felony at any term (Leocal v. Ashcroft, 543 U.S. 1 (2004));
+    # line 251: 625 ILCS 5/4-103 possession of a stolen vehicle — a theft offense, an aggravated felony only with a
+    # term of a year or more (INA 101(a)(43)(G)): it depends on the term the row does not give.
     by_line = {r[0]: r for r in rows}
-    assert by_line[1336][2] == "no"
+    assert by_line[45][2] == "no"
     assert by_line[251][2] == "depends"
     # 720 ILCS 550/5 (cannabis manufacture or delivery) is illicit trafficking whatever the term (INA 101(a)(43)(B)).
     assert by_line[2026][2] == "yes"
