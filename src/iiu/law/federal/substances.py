@@ -19,7 +19,7 @@ FEDERALLY_CONTROLLED: frozenset[str] = frozenset(
         "methadone", "buprenorphine", "mdma", "lsd", "psilocybin", "pcp", "ketamine", "ghb",
         "alprazolam", "diazepam", "clonazepam", "lorazepam", "tramadol", "carisoprodol",
         "anabolic_steroids", "cathinone", "synthetic_cannabinoids", "mescaline", "opium",
-        "hashish", "concentrated_cannabis", "xylazine_with_fentanyl",
+        "hashish", "concentrated_cannabis", "xylazine_with_fentanyl", "flunitrazepam",
     }
 )
 
@@ -35,7 +35,7 @@ _ALIASES: dict[str, str] = {
     "xanax": "alprazolam", "valium": "diazepam", "klonopin": "clonazepam", "oxycontin": "oxycodone",
     "percocet": "oxycodone", "vicodin": "hydrocodone", "angel_dust": "pcp", "mushrooms": "psilocybin",
     "steroids": "anabolic_steroids", "hcg": "chorionic_gonadotropin", "salvia": "salvia_divinorum",
-    "concentrated_cannabis": "concentrated_cannabis", "hash": "hashish",
+    "concentrated_cannabis": "concentrated_cannabis", "hash": "hashish", "rohypnol": "flunitrazepam",
 }
 
 UNSPECIFIED = frozenset({"", "unspecified", "unknown", "controlled_substance", "a_controlled_substance", "none_specified"})
