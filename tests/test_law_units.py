@@ -163,3 +163,19 @@ def test_an_inserted_illinois_subsection_does_not_take_the_answer_of_the_one_bef
     assert plain["findings"]["cimt"]["result"] == "no"
     assert injury["offense"]["subsection"] == "(a-7)"
     assert injury["findings"]["cimt"]["result"] != "no"
+
+
+@pytest.mark.parametrize(("offense", "disposition", "want"), [
+    ("720 ILCS 570/402", "dismissed", "no"),     # possession: (43)(B) only as a federal felony, no trafficking conduct
+    ("720 ILCS 570/401", "dismissed", "depends"),  # delivery: a charge alone can give reason to believe
+])
+def test_reason_to_believe_reads_the_trafficking_conduct_not_the_43b_answer(offense: str, disposition: str, want: str) -> None:
+    """INA 212(a)(2)(C) needs no conviction, only reason to believe the person trafficked. A possession
+    offense whose (43)(B) answer is 'depends' (recidivist or flunitrazepam possession is a federal felony:
+    Carachuri-Rosendo v. Holder, 560 U.S. 563 (2010); 21 U.S.C. 844(a)) sets trafficking_conduct 'no', so a
+    dismissed possession charge is no ground; a delivery charge still is one that depends on the evidence."""
+    from iiu import analyze
+
+    got = analyze({"jurisdiction": "IL", "offense": offense, "subsection": "(c)" if offense.endswith("402") else "(a)",
+                   "disposition": disposition, "disposition_date": "2019-06-01"}, alternatives=False)
+    assert got["consequences"]["inadmissible"]["result"] == want
