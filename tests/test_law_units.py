@@ -16,7 +16,8 @@ ON = dt.date(2024, 6, 1)
 
 @pytest.mark.parametrize("given, canonical", [("c", "(c)"), ("(c)", "(c)"), ("(C)", "(c)"), ("(a)(1)", "(a)(1)"),
                                               ("a1", "(a)(1)"), ("a(1)", "(a)(1)"), (" (b) ", "(b)"), ("1", "(1)"),
-                                              ("(a-7)", "(a-7)"), ("(A-5)(1)", "(a-5)(1)"), ("(4-a)", "(4-a)")])
+                                              ("(a-7)", "(a-7)"), ("(A-5)(1)", "(a-5)(1)"), ("(4-a)", "(4-a)"),
+                                              ("(a)(3.5)", "(a)(3.5)"), ("(b)(4.1)", "(b)(4.1)"), ("(7.5)(A)(ii)", "(7.5)(a)(ii)")])
 def test_subsections_are_accepted_in_every_form_design_5_1(given: str, canonical: str) -> None:
     assert normalize_subsection(given) == canonical
 
@@ -179,3 +180,18 @@ def test_reason_to_believe_reads_the_trafficking_conduct_not_the_43b_answer(offe
     got = analyze({"jurisdiction": "IL", "offense": offense, "subsection": "(c)" if offense.endswith("402") else "(a)",
                    "disposition": disposition, "disposition_date": "2019-06-01"}, alternatives=False)
     assert got["consequences"]["inadmissible"]["result"] == want
+
+
+def test_a_decimal_paragraph_is_not_read_as_a_part_of_the_one_before_it() -> None:
+    """720 ILCS 5/26-1(a)(3.5) (a threat against a school, a crime of violence question under 18 U.S.C. 16(a)) was
+    inserted after (a)(3) (a false bomb report): a record of (a)(3.5) takes (a)(3.5)'s answer, not (a)(3)'s."""
+    from iiu import analyze
+
+    def cov(sub: str) -> str:
+        req = {"jurisdiction": "IL", "offense": "720 ILCS 5/26-1", "subsection": sub, "disposition": "guilty_plea",
+               "disposition_date": "2021-06-01", "sentence": {"custody_days": 30}}
+        result: str = analyze(req, alternatives=False)["findings"]["crime_of_violence"]["result"]
+        return result
+
+    assert cov("(a)(3.5)") == "depends"
+    assert cov("(a)(3)") == "no"

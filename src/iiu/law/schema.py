@@ -80,7 +80,8 @@ _SUBSECTION_PART = re.compile(r"\(?\s*([0-9]+(?:\.[0-9]+)?|[a-zA-Z]{1,4})\s*\)?"
 
 def normalize_subsection(value: str) -> str:
     """Canonical form of a subsection: "c", "(c)", "(C)" -> "(c)"; "(a)(1)", "a1", "a.1" -> "(a)(1)";
-    "(a-7)" stays "(a-7)" (Illinois inserts (a-5), (a-7), (b-1) ... between lettered subsections).
+    "(a-7)" stays "(a-7)" (Illinois inserts (a-5), (a-7), (b-1) ... between lettered subsections), and so
+    does a decimal paragraph: "(a)(3.5)" is not "(a)(3)(5)".
 
     Roman numerals and letters are lower-cased; digits kept.
     """
@@ -98,6 +99,11 @@ def normalize_subsection(value: str) -> str:
         # 720 ILCS 5/31-1(a-7) was inserted after (a) and is not (a)(7); NY's (4-a) is not (4)(a).
         if paren and re.fullmatch(r"[a-zA-Z]+-[0-9]+(?:\.[0-9]+)?|[0-9]+-[a-zA-Z]+", tok):
             parts.append(tok.lower())
+            continue
+        # A decimal paragraph is its own paragraph too: 720 ILCS 5/26-1(a)(3.5) was inserted after (a)(3) and
+        # is not (a)(3)(5); 12-2(b)(4.1) is not a part of (b)(4).
+        if paren and re.fullmatch(r"[0-9]+\.[0-9]+", tok):
+            parts.append(tok)
             continue
         # "a1" or "1a" inside one bare token -> split letters and digits
         for sub in re.findall(r"[0-9]+(?:-[0-9]+)?|[a-zA-Z]+", tok):
