@@ -4,6 +4,7 @@ source says, and in force on its effective date only (an offense before it is an
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -87,14 +88,19 @@ def test_added_il_entry_has_an_effective_date_and_sources(citation: str) -> None
                        "disposition_date": off.effective_from.isoformat(), "offense_date": before.isoformat()}, today=TODAY)
 
 
-def _card(citation: str, subsection: str | None, custody_days: int, loss_usd: float = 500.0,
-          offense_date: str = "2011-07-01") -> dict[str, dict[str, object]]:
+def _card_report(citation: str, subsection: str | None, custody_days: int, loss_usd: float = 500.0,
+                 offense_date: str = "2011-07-01") -> dict[str, Any]:
     req: dict[str, object] = {"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea",
                               "disposition_date": "2019-06-01", "offense_date": offense_date,
                               "sentence": {"custody_days": custody_days}, "facts": {"loss_usd": loss_usd}}
     if subsection:
         req["subsection"] = subsection
-    findings: dict[str, dict[str, object]] = analyze(req, today=TODAY, alternatives=False)["findings"]
+    report: dict[str, Any] = analyze(req, today=TODAY, alternatives=False)
+    return report
+
+
+def _card(citation: str, subsection: str | None, custody_days: int) -> dict[str, dict[str, object]]:
+    findings: dict[str, dict[str, object]] = _card_report(citation, subsection, custody_days)["findings"]
     return findings
 
 
@@ -125,9 +131,7 @@ def test_card_fraud_subdivision_in_force_from_july_2011(citation: str) -> None:
     off, _ = resolve("IL", citation)
     assert off.effective_from == dt.date(2011, 7, 1)
     assert any("P.A. 96-1551" in s for s in off.sources)
-    req = {"jurisdiction": "IL", "offense": citation, "disposition": "guilty_plea", "disposition_date": "2019-06-01",
-           "offense_date": "2011-08-01", "sentence": {"custody_days": 30}}
-    assert analyze(req, today=TODAY, alternatives=False)["conviction"] == "yes"
+    assert _card_report(citation, None, 30, offense_date="2011-08-01")["conviction"] == "yes"
 
 
 @pytest.mark.parametrize("citation", ["720 ILCS 5/17-36", "720 ILCS 5/17-37", "720 ILCS 5/17-38"])
