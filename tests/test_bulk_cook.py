@@ -216,3 +216,59 @@ def test_a_row_with_an_unknown_sentence_type_is_audited_for_every_lawful_term(tm
     got = con.execute("SELECT offense, sentence_known, custody_days, aggravated_felony FROM results").fetchall()
     assert got == [("625 ILCS 5/4-103", False, None, "depends")]
     assert con.execute("SELECT count(*) FROM rejected").fetchone() == (0,)
+
+
+def test_a_charge_with_two_current_sentences_is_analysed_at_the_longest_term(cook_two_sentences: Path) -> None:
+    """Retail theft is a theft offense; with a term of imprisonment of a year or more it is an
+    aggravated felony (INA 101(a)(43)(G); a term is the one ordered, 101(a)(48)(B)). Keeping the
+    probation row because it comes first would answer 'no' for a charge sentenced to 16 months: a
+    false 'safe'. The prison row is analysed and the probation row is rejected, naming it."""
+    con = connect()
+    evaluate_file(con, cook_two_sentences, mapping="cook-county-sao", today=TODAY, show_progress=False,
+                  alternatives=False)
+    kept = con.execute("SELECT line, custody_days, aggravated_felony FROM results ORDER BY line").fetchall()
+    assert kept == [(3, 480, "yes"), (4, 0, "no")]
+    rejected = con.execute("SELECT line, field, reason FROM rejected").fetchall()
+    assert rejected == [(2, "record_id", "duplicate record_id (line 3 of the same record is kept: the longest term of imprisonment)")]
+
+
+def test_without_the_longest_term_rule_the_first_row_of_a_record_is_kept(tmp_path: Path, cook_two_sentences: Path) -> None:
+    """The §5.3 format's own rule is unchanged: a repeated record id is an input error, the first row
+    that passes the row checks is kept (a bad row never costs a valid one)."""
+    from iiu.bulk.audit import prepare
+    from iiu.bulk.mapping import DUPLICATE_RULES, load_mapping
+
+    assert load_mapping("cook-county-sao").duplicates == "longest_term"
+    assert DUPLICATE_RULES[0] == "first"
+    mapping = tmp_path / "first.yaml"
+    text = (Path(__file__).resolve().parents[1] / "src/iiu/bulk/mappings/cook-county-sao.yaml").read_text(encoding="utf-8")
+    mapping.write_text(text.replace("duplicates: longest_term", "duplicates: first"), encoding="utf-8")
+    con = connect()
+    loaded = prepare(con, cook_two_sentences, str(mapping))
+    from iiu.bulk.audit import evaluate_rec
+
+    evaluate_rec(con, today=TODAY, show_progress=False, alternatives=False, reader_rejects=loaded.rejects)
+    assert con.execute("SELECT line, reason FROM rejected").fetchall() == [(3, "duplicate record_id (first at line 2)")]
+
+
+def test_an_unknown_duplicates_rule_is_an_error_naming_it(tmp_path: Path) -> None:
+    from iiu.bulk.load import InputError
+    from iiu.bulk.mapping import load_mapping
+
+    bad = tmp_path / "bad.yaml"
+    text = (Path(__file__).resolve().parents[1] / "src/iiu/bulk/mappings/cook-county-sao.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("duplicates: longest_term", "duplicates: last"), encoding="utf-8")
+    with pytest.raises(InputError, match="duplicates must be one of first, longest_term, got 'last'"):
+        load_mapping(str(bad))
+
+
+@needs_data
+def test_the_sample_charge_sentenced_to_probation_then_prison_is_analysed_at_its_prison_term(
+        sentencing: duckdb.DuckDBPyConnection) -> None:
+    """Lines 1023-1025 of the 2019 sample are one retail-theft charge (720 ILCS 5/16-25) with three
+    current sentences: 2nd Chance Probation (two rows) and 16 months in the Department of
+    Corrections. It is analysed at 480 days: an aggravated felony (INA 101(a)(43)(G))."""
+    assert sentencing.execute("SELECT offense, custody_days, aggravated_felony FROM results WHERE line = 1024").fetchone() == (
+        "720 ILCS 5/16-25", 480, "yes")
+    assert [r[0] for r in sentencing.execute("SELECT line FROM rejected WHERE line BETWEEN 1023 AND 1025 ORDER BY line").fetchall()] == [
+        1023, 1025]

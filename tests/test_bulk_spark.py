@@ -42,3 +42,17 @@ def test_spark_engine_matches_duckdb(tmp_path: Path) -> None:
     assert "false" in (tmp_path / "duck" / "records.csv").read_text()  # sentence_known: some rows were read as unknown
     for name in ("records.csv", "rejected.csv"):
         assert (tmp_path / "duck" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
+
+
+def test_spark_engine_keeps_the_longest_term_of_a_charge_as_duckdb_does(tmp_path: Path, cook_two_sentences: Path) -> None:
+    """The Cook County mapping's ``duplicates: longest_term`` rule on both engines: one charge listed
+    with a probation row and a 16-month prison row is analysed at its prison term on each
+    (retail theft with a term of a year or more: INA 101(a)(43)(G))."""
+    src = cook_two_sentences
+    today = dt.date(2026, 11, 28)
+    a = audit(src, tmp_path / "duck", mapping="cook-county-sao", write_csv=True, today=today, show_progress=False, report=False)
+    b = audit(src, tmp_path / "spark", mapping="cook-county-sao", engine="spark", write_csv=True, today=today, report=False)
+    assert (a["accepted"], a["rejected"]) == (b["accepted"], b["rejected"]) == (2, 1)
+    for name in ("records.csv", "rejected.csv"):
+        assert (tmp_path / "duck" / name).read_text() == (tmp_path / "spark" / name).read_text(), name
+    assert "line 3 of the same record is kept" in (tmp_path / "spark" / "rejected.csv").read_text()

@@ -317,18 +317,39 @@ def validate(con: duckdb.DuckDBPyConnection, src: str = "rec", *, duplicates: bo
 
 
 def dedupe(con: duckdb.DuckDBPyConnection) -> None:
-    """Duplicate record ids: the first occurrence that passes the row checks is kept, later ones are rejected."""
-    con.execute("""
+    """Repeated record ids: of the rows that pass the row checks, one is kept and the others are
+    rejected, naming it. Which one is the mapping's ``duplicates`` rule (column ``dup_rule``):
+    ``first``, the first row; ``longest_term``, the row with the longest term of imprisonment
+    (``DUPLICATE_ORDER``)."""
+    cols = {r[0] for r in con.execute("DESCRIBE typed").fetchall()}
+    rule = "dup_rule" if "dup_rule" in cols else "'first'"
+    order = DUPLICATE_ORDER.format(rule=rule)
+    w = f"PARTITION BY record_id, reason IS NULL ORDER BY {order}"
+    con.execute(f"""
         CREATE OR REPLACE TABLE typed AS
-        SELECT * REPLACE (
-            CASE WHEN reason IS NULL AND __dup > 1 THEN 'duplicate record_id (first at line ' || __first || ')' ELSE reason END AS reason,
+        SELECT * EXCLUDE (__dup, __kept) REPLACE (
+            CASE WHEN reason IS NULL AND __dup > 1 THEN
+                CASE WHEN {rule} = 'longest_term'
+                     THEN 'duplicate record_id (line ' || __kept || ' of the same record is kept: the longest term of imprisonment)'
+                     ELSE 'duplicate record_id (first at line ' || __kept || ')' END
+                ELSE reason END AS reason,
             CASE WHEN reason IS NULL AND __dup > 1 THEN 'record_id' ELSE field END AS field)
         FROM (
-            SELECT *, row_number() OVER (PARTITION BY record_id, reason IS NULL ORDER BY line) AS __dup,
-                   min(line) OVER (PARTITION BY record_id, reason IS NULL) AS __first
+            SELECT *, row_number() OVER ({w}) AS __dup, first_value(line) OVER ({w}) AS __kept
             FROM typed
         )
     """)
+
+
+# The order in which the rows of one record id are kept (the first is). ``longest_term`` serves exports
+# that list one charge's sentence on several rows (Cook County: a probation later revoked for prison, two
+# prison terms): the longest term of imprisonment (custody + suspended, INA 101(a)(48)(B)) is analysed,
+# a sentence the row does not give first (answered for every lawful term). A longer term never removes a
+# consequence (tests/test_properties.py), so no row's consequence is lost; and a later reduction of a
+# sentence may not count in immigration law (Matter of Thomas and Thompson, 27 I&N Dec. 674 (A.G. 2019)).
+DUPLICATE_ORDER = ("CASE WHEN {rule} = 'longest_term' THEN (CASE WHEN sentence_unknown THEN 0 ELSE 1 END) END, "
+                   "CASE WHEN {rule} = 'longest_term' THEN -(coalesce(custody_days_n, 0) + coalesce(suspended_custody_days_n, 0)) END, "
+                   "line")
 
 
 # --- 2. stage-1 keys ------------------------------------------------------------------------------

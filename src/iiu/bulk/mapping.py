@@ -6,6 +6,8 @@ A mapping is YAML::
     require: [case_no, statute]            # source columns that must be in the header
     reject_if:                             # rows rejected before mapping, with a reason
       - {column: current, equals: "false", reason: "not the current sentence"}
+    duplicates: longest_term               # rows of one record_id: keep the first (default) or the
+                                           # one with the longest term of imprisonment
     fields:                                # target column -> source
       record_id: {template: "{case_no}-{count}"}
       person_id: {column: defendant_id}
@@ -44,6 +46,14 @@ class Mapping:
     reject_if: list[dict[str, Any]] = field(default_factory=list)
     require: list[str] = field(default_factory=list)
     description: str = ""
+    duplicates: str = "first"  # which row of a repeated record_id is kept (``DUPLICATE_RULES``)
+
+
+# Which row of a repeated record_id is analysed (the others are rejected, naming it): ``first``, the
+# first that passes the row checks; ``longest_term``, the one with the longest term of imprisonment
+# (custody + suspended; a sentence the row does not give ranks first), for exports that list one
+# charge's sentence on several rows (``engine.dedupe``).
+DUPLICATE_RULES = ("first", "longest_term")
 
 
 def bundled_mappings() -> list[str]:
@@ -69,7 +79,9 @@ def load_mapping(spec: str | Path) -> Mapping:
         raise InputError(f"mapping {s}: expected a mapping of fields")
     m = Mapping(name=str(data.get("name", s)), fields=dict(data.get("fields") or {}), derive=list(data.get("derive") or []),
                 reject_if=list(data.get("reject_if") or []), require=[str(c).lower() for c in data.get("require") or []],
-                description=str(data.get("description", "")))
+                description=str(data.get("description", "")), duplicates=str(data.get("duplicates", "first")))
+    if m.duplicates not in DUPLICATE_RULES:
+        raise InputError(f"mapping {m.name}: duplicates must be one of {', '.join(DUPLICATE_RULES)}, got {m.duplicates!r}")
     targets = set(m.fields)
     for step in m.derive:
         fn = step.get("function")
@@ -185,6 +197,7 @@ def apply_mapping(con: duckdb.DuckDBPyConnection, m: Mapping, columns: list[str]
     else:
         parts.append("NULL::VARCHAR AS map_error")
         parts.append("NULL::VARCHAR AS map_field")
+    parts.append(f"{_lit(m.duplicates)}::VARCHAR AS dup_rule")
     con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(parts)} FROM {src} {' '.join(joins)}")
 
 
@@ -198,4 +211,4 @@ def identity(con: duckdb.DuckDBPyConnection, columns: list[str], src: str = "raw
         )
     parts = ["line"] + [f"{_q(c) if c in cols else 'NULL'}::VARCHAR AS {_q(c)}" for c in ALL_COLUMNS]
     con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {', '.join(parts)}, NULL::VARCHAR AS map_error, "
-                f"NULL::VARCHAR AS map_field FROM {src}")
+                f"NULL::VARCHAR AS map_field, 'first'::VARCHAR AS dup_rule FROM {src}")

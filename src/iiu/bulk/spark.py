@@ -159,15 +159,22 @@ def audit_spark(records: Path, out: Path, *, mapping: str | None = None, write_c
             StructType([*fields, StructField("line", LongType())]))
     rec_schema = StructType([StructField("line", LongType()), *(StructField(c, StringType()) for c in ALL_COLUMNS),
                              StructField("map_error", StringType()), StructField("map_field", StringType()),
+                             StructField("dup_rule", StringType()),
                              StructField("__ok", BooleanType())])
     rec = raw.mapInPandas(_map_batches(mapping), rec_schema)
-    # As the DuckDB engine: among rows that pass the row checks, the first of a record id is kept.
-    w = Window.partitionBy("record_id", "__ok").orderBy("line")
-    wall = Window.partitionBy("record_id", "__ok")
-    rec = rec.withColumn("__n", F.row_number().over(w)).withColumn("__first", F.min("line").over(wall))
-    rec = rec.withColumn("map_error", F.when(F.col("__ok") & F.col("record_id").isNotNull() & (F.col("__n") > 1),
-                                             F.concat(F.lit("duplicate record_id (first at line "), F.col("__first").cast("string"),
-                                                      F.lit(")"))).otherwise(F.col("map_error"))).drop("__n", "__first", "__ok")
+    # As the DuckDB engine (``engine.dedupe``, ``engine.DUPLICATE_ORDER``): among rows that pass the row checks,
+    # one of a record id is kept (the first, or under the mapping's ``longest_term`` rule the longest term).
+    longest = F.col("dup_rule") == "longest_term"
+    unknown = (F.lower(F.col("custody_days")) == "unknown") | (F.lower(F.col("suspended_custody_days")) == "unknown")
+    term = F.coalesce(F.col("custody_days").cast("double"), F.lit(0.0)) + F.coalesce(F.col("suspended_custody_days").cast("double"), F.lit(0.0))
+    w = Window.partitionBy("record_id", "__ok").orderBy(F.when(longest, F.when(unknown, 0).otherwise(1)).asc_nulls_last(),
+                                                         F.when(longest, -term).asc_nulls_last(), F.col("line").asc())
+    rec = rec.withColumn("__n", F.row_number().over(w)).withColumn("__first", F.first("line").over(w))
+    kept = F.when(longest, F.concat(F.lit("duplicate record_id (line "), F.col("__first").cast("string"),
+                                    F.lit(" of the same record is kept: the longest term of imprisonment)")))
+    kept = kept.otherwise(F.concat(F.lit("duplicate record_id (first at line "), F.col("__first").cast("string"), F.lit(")")))
+    rec = rec.withColumn("map_error", F.when(F.col("__ok") & F.col("record_id").isNotNull() & (F.col("__n") > 1), kept)
+                         .otherwise(F.col("map_error"))).drop("__n", "__first", "__ok", "dup_rule")
     groups = int(os.environ.get("IIU_SPARK_GROUPS", "16"))
     rec = rec.withColumn("__g", F.abs(F.hash(F.coalesce(F.col("person_id"), F.col("line").cast("string")))) % groups)
     out_schema = StructType([StructField(c, LongType() if c == "line" else StringType()) for c in _out_columns()])
