@@ -47,9 +47,13 @@ def test_every_sentencing_row_is_accepted_or_rejected_with_a_reason(sentencing: 
     unknown = con.execute("SELECT reason FROM rejected WHERE field = 'offense'").fetchall()
     assert all("closest entries" in r[0] for r in unknown)
     # Line 1149 writes act 2615 (State Police Radio Act) as the General Assembly's act code "26150": the
-    # rejection names the statute as cited, 20 ILCS 2615/12(a), which the catalog does not hold.
-    line_1149 = con.execute("SELECT reason FROM rejected WHERE line = 1149").fetchone()
-    assert line_1149 is not None and "20 ILCS 2615/12(a)" in line_1149[0]
+    # row resolves to 20 ILCS 2615/12(a) (unauthorized access to a public safety radio system, a Class A
+    # misdemeanor) and is accepted and analysed: a conviction (Supervision), no aggravated felony (no
+    # term-based category can follow a misdemeanor), no drug or firearm ground, CIMT open.
+    assert con.execute("SELECT count(*) FROM rejected WHERE line = 1149").fetchone()[0] == 0  # type: ignore[index]
+    line_1149 = con.execute("SELECT offense, subsection, conviction, aggravated_felony, controlled_substance, firearm, cimt "
+                            "FROM results WHERE line = 1149").fetchone()
+    assert line_1149 == ("20 ILCS 2615/12", "(a)", "yes", "no", "no", "no", "depends")
     # Every sentenced charge is a conviction (a plea or finding of guilt with a sentence).
     assert con.execute("SELECT count(*) FROM results WHERE conviction <> 'yes'").fetchone()[0] == 0  # type: ignore[index]
 
