@@ -72,6 +72,9 @@ def test_cook_county_coverage(name: str) -> None:
         # the General Assembly's act code (act x 10) in the act column: 26150 is 20 ILCS 2615
         ("20", "26150", "12(a)", ("20 ILCS 2615/12(a)", None)),
         ("720", "00050", "16-25", ("720 ILCS 5/16-25", None)),
+        # a stray quote keyed after the section (initiation export, mob action 25-1(a)(2))
+        ("720", "5", "25-1(a)(2)'", ("720 ILCS 5/25-1(a)(2)", None)),
+        ("720", "5", " '16-25(a)(1). ", ("720 ILCS 5/16-25(a)(1)", None)),
     ],
 )
 def test_il_citation(chapter: str, act: str, section: str, expected: tuple[str, str | None]) -> None:

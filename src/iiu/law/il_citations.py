@@ -116,7 +116,8 @@ def il_citation(chapter: str, act: str, section: str,
     ch = _clean(chapter)
     ac = _act_number(_clean(act))
     sec = str(section or "").strip()
-    compact = _clean(sec)
+    # A stray quote or stop keyed at either end ("25-1(a)(2)'" in the 2019 initiation export) is no part of it.
+    compact = _clean(sec).strip("'\"`.,;:")
     # 720 ILCS 570/405.1, criminal drug conspiracy: an agreement that a 401, 402 or 407 offense be
     # committed, written around its object ("405.1(401(a)(2)(A))"). It is a conspiracy to commit that
     # offense, which INA 237(a)(2)(B)(i) and 101(a)(43)(U) name.
