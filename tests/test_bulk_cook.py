@@ -194,6 +194,9 @@ def test_an_unknown_sentence_type_is_never_read_as_probation() -> None:
     assert cook_sentence("Probation", "Mental Health Probation", "18", "Months") == (0, 0, 540)
     assert cook_sentence("Inpatient Mental Health Services", None, "1", "Year(s)") == ("unknown", "unknown", None)
     assert cook_sentence("Conversion", None, "30", "Days") == ("unknown", "unknown", None)
+    # A custody type whose length is written in dollars is a keying error, not a fine: never read as no custody.
+    assert cook_sentence("Prison", "Illinois Department of Corrections", "500", "Dollars") == ("unknown", "unknown", None)
+    assert cook_sentence("Conditional Discharge", None, "500", "Dollars") == (0, 0, 0)  # a fine
     assert cook_sentence("Probation", "Conversion", "30", "Days") == ("unknown", "unknown", None)
 
 

@@ -234,8 +234,8 @@ def cook_sentence(sentence_type: Any, commitment_type: Any, term: Any, unit: Any
     if u == "term":
         return (UNKNOWN, UNKNOWN, None) if custody else (0, 0, None)
     days = term_days(term, unit)
-    if days is None:  # a fine
-        return (0, 0, 0)
+    if days is None:  # a fine: no term of imprisonment, unless the row's type says custody (its length is then unknown)
+        return (UNKNOWN, UNKNOWN, None) if custody else (0, 0, 0)
     if custody:
         return (days, 0, 0)
     return (0, 0, days)
