@@ -2,7 +2,8 @@
 
 - More custody never removes a consequence (INA 101(a)(48)(B): thresholds only ever count up).
 - An added earlier conviction never removes a consequence (INA 237(a)(2)(A)(ii), 212(a)(2)(B), counts).
-- A non-conviction never yields a conviction-based consequence (INA 101(a)(48)(A)).
+- A non-conviction never yields a conviction-based consequence (INA 101(a)(48)(A)); deportability only
+  under 237(a)(2)(E)(ii), which needs a court's determination, not a conviction.
 - ``depends`` always names what it depends on; every answer cites a source.
 - The same request always gives the same report.
 """
@@ -123,8 +124,19 @@ def test_a_non_conviction_never_yields_a_conviction_based_consequence(req: dict[
     assume(rep["conviction"] == "no")
     for k in HARM_FINDINGS:
         assert rep["findings"][k]["result"] == "no", k
-    for k in ("deportable", "asylum_bar", "lpr_cancellation_bar", "non_lpr_cancellation_bar", "daca_bar", "tps_bar", "naturalization_bar"):
+    for k in ("asylum_bar", "lpr_cancellation_bar", "non_lpr_cancellation_bar", "daca_bar", "naturalization_bar"):
         assert rep["consequences"][k]["result"] == "no", k
+    # TPS requires admissibility (INA 244(c)(1)(A)(iii), (c)(2)(A)(iii)): only the conduct grounds 212(a)(2)(C)
+    # and (D) can reach it without a conviction.
+    for g in rep["consequences"]["tps_bar"]["grounds"]:
+        assert "212(a)(2)(C)" in g or "212(a)(2)(D)" in g, g
+    # Deportability needs a conviction except under 237(a)(2)(E)(ii): a court's determination that the person
+    # violated a protection order suffices (Matter of Obshatko, 27 I&N Dec. 173 (BIA 2017)).
+    dep = rep["consequences"]["deportable"]
+    if dep["result"] != "no":
+        assert any("237(a)(2)(E)(ii)" in g for g in dep["grounds"]), dep["grounds"]
+        for g in dep["grounds"]:
+            assert "237(a)(2)(E)" in g, g
     # What remains possible without a conviction: 212(a)(2)(C)/(D) reason to believe and conduct, 236(c)(1)(E).
     for g in rep["consequences"]["inadmissible"]["grounds"]:
         assert "212(a)(2)(C)" in g or "212(a)(2)(D)" in g, g

@@ -107,6 +107,7 @@ class OffenseMatches:
     firearm: Answer
     af: tuple[tuple[str, Answer], ...]
     e_ground: Answer
+    protection_order: Answer  # 237(a)(2)(E)(ii) alone: read without a conviction too
     trafficking: Answer
     burglary: Answer
     sexual: Tri
@@ -155,15 +156,20 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
     if dv.result != NO:
         dv = Answer(dv.result, dv.why, ("crime of domestic violence",), dv.depends_on, dv.sources)
     e_parts = [dv]
+    protection_order = no("Not a violation of a protection order.", ("8 U.S.C. 1227(a)(2)(E)(ii)",))
     for name, label in (("stalking", "crime of stalking"), ("child_abuse", "crime of child abuse, neglect or abandonment"),
                         ("protection_order_violation", "violation of a protection order (237(a)(2)(E)(ii))")):
         a = _match(off, name, facts)
         if a.result != NO:
             e_parts.append(Answer(a.result, a.why, (label,), a.depends_on, a.sources))
+            if name == "protection_order_violation":
+                protection_order = Answer(a.result, a.why, (label,), a.depends_on, a.sources)
     e_ground = combine_any(e_parts, "Not a crime of domestic violence, stalking, child abuse or a protection-order violation.",
                            ("8 U.S.C. 1227(a)(2)(E)",))
     if P.value("domestic_violence.ground_from", on) is None and e_ground.result != NO:
         e_ground = no("The domestic violence grounds apply only to convictions after 1996-09-30.", ("IIRIRA sec. 350(b)",))
+    if P.value("domestic_violence.ground_from", on) is None and protection_order.result != NO:
+        protection_order = no("The protection-order ground applies only to violations after 1996-09-30.", ("IIRIRA sec. 350(b)",))
     out = OffenseMatches(
         cov=cov,
         cimt=_match(off, "cimt", facts),
@@ -171,6 +177,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         firearm=_match(off, "firearm", facts),
         af=tuple((cat, _with_step(resolve_match(m, facts, off.sources[0]), off, cat, facts)) for cat, m in off.aggravated_felony.items()),
         e_ground=e_ground,
+        protection_order=protection_order,
         trafficking=_match(off, "trafficking_conduct" if off.trafficking_conduct is not None else "drug_trafficking", facts),
         burglary=_match(off, "burglary", facts),
         sexual=any_of((_match(off, "sexual_abuse", facts).result, _match(off, "sexual_abuse_of_minor", facts).result,
@@ -220,12 +227,14 @@ def _stage1(req: Request) -> Stage1:
     firearm = _inchoate(om.firearm, req.inchoate, "firearm")
     def sub(cat: str, m: Answer) -> Answer:
         return AF.subparagraph_answer(cat, m, term_days=term, loss_usd=req.loss_usd, possible_max_days=ps.max_days,
-                                      possible_max_known=ps.known, law_as_of=req.law_as_of)
+                                      possible_max_known=ps.known, law_as_of=req.law_as_of, inchoate=req.inchoate)
 
     af_parts = [sub("crime_of_violence", cov)]
     af_parts.extend(sub(cat, m) for cat, m in om.af)
     af = AF.inchoate_answer(AF.aggravated_felony(af_parts, req.law_as_of), req.inchoate)
     e_ground = _inchoate(om.e_ground, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None, "domestic violence")
+    protection_order = _inchoate(om.protection_order, req.inchoate if req.inchoate not in ("attempt", "conspiracy") else None,
+                                 "protection order")
     sexual = om.sexual
     daca_sig = combine_any(
         [a for a in (e_ground, om.burglary, firearm, om.trafficking, om.dui,
@@ -262,6 +271,7 @@ def _stage1(req: Request) -> Stage1:
         dui=om.dui.result,
         murder=om.murder,
         minor_at_offense=_minor(req),
+        protection_order=protection_order,
     )
     return Stage1(findings, ps.offense_class, ps.sources)
 
@@ -339,7 +349,7 @@ def _consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> di
         "lpr_cancellation_bar": relief.lpr_cancellation_bar(r, inadm, deport, admission),
         "non_lpr_cancellation_bar": relief.non_lpr_cancellation_bar(r, p, petty),
         "daca_bar": relief.daca_bar(r, p),
-        "tps_bar": relief.tps_bar(r, p, asylum),
+        "tps_bar": relief.tps_bar(r, p, asylum, petty),
         "naturalization_bar": relief.naturalization_bar(r, p, petty),
         **{f"deportable.{k}": v for k, v in deport_parts.items()},
     }

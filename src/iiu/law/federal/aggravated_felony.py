@@ -70,6 +70,7 @@ def subparagraph_answer(
     possible_max_days: int | None,
     possible_max_known: bool,
     law_as_of: dt.date,
+    inchoate: str | None = None,
 ) -> Answer:
     """One subparagraph: the categorical match and the subparagraph's threshold."""
     sub = SUBPARAGRAPHS[category]
@@ -97,12 +98,26 @@ def subparagraph_answer(
         steps.append(Step(f"{cite} amount", f"loss_usd={loss_usd}", (P.used(name, law_as_of),)))
         if th is None:
             threshold_result = no(f"(43)({sub.letter}) was not in force on {law_as_of}.", (cite,), tuple(steps))
+        elif th == 0:
+            pass  # (43)(D) before 1994-10-25: money laundering whatever the amount (IMMACT 1990 sec. 501)
         elif loss_usd is None:
             threshold_result = depends(
                 f"An aggravated felony under (43)({sub.letter}) only if the loss or funds exceed ${th:,}; "
                 "that is proved from the facts of the case (circumstance-specific), not the elements.",
                 ("loss_usd",),
                 (cite, "Nijhawan v. Holder, 557 U.S. 29 (2009)"),
+                (ground,),
+                tuple(steps),
+            )
+        elif loss_usd <= th and inchoate is not None:
+            # (43)(U): for an attempt or conspiracy the measure is the intended or potential loss, not the
+            # loss actually caused (Matter of Onyido, 22 I&N Dec. 552 (BIA 1999); Matter of S-I-K-, 24 I&N
+            # Dec. 324 (BIA 2007)); an actual loss at or under the threshold left a false 'no'.
+            threshold_result = depends(
+                f"The loss actually caused (${loss_usd:,.0f}) does not exceed ${th:,}, but for an {inchoate} "
+                f"(43)({sub.letter}) with (43)(U) turns on the loss intended or risked.",
+                ("the intended or potential loss (attempt or conspiracy)",),
+                (cite, f"{S43}(U)", "Matter of Onyido, 22 I&N Dec. 552 (BIA 1999)", "Matter of S-I-K-, 24 I&N Dec. 324 (BIA 2007)"),
                 (ground,),
                 tuple(steps),
             )

@@ -8,7 +8,7 @@ bulk path computes the same sums with SQL window functions over ``contribution()
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from iiu.law.answer import Answer
 from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of
@@ -43,6 +43,9 @@ class RecordFindings:
     dui: Tri
     murder: Tri
     minor_at_offense: Tri = "no"  # under 18 when the offense was committed (only when a birth date is given)
+    # 237(a)(2)(E)(ii): the offense's protection-order match, whatever the disposition. That ground needs a
+    # court's determination of the violation, not a conviction (Matter of Obshatko, 27 I&N Dec. 173 (BIA 2017)).
+    protection_order: Answer = field(default_factory=lambda: Answer("no"))
 
 
 def _n(t: Tri, want: Tri) -> int:

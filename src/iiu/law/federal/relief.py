@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from iiu.law.answer import Answer, combine_any, depends, no, yes
+from iiu.law.federal import inadmissibility
 from iiu.law.federal import parameters as P
 from iiu.law.federal.deportability import within_years_of_admission
 from iiu.law.federal.record import Priors, RecordFindings
@@ -133,9 +135,11 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
     if conv == NO:
         return no("No conviction (juvenile adjudications and expunged convictions are weighed in discretion).", src)
     parts: list[Answer] = []
+    # A conviction that is itself open must name what it turns on (was: 'depends' naming nothing).
+    conv_deps = r.conviction.depends_on if conv == DEPENDS else ()
     if r.felony != NO:
         parts.append(Answer(all_of((conv, r.felony)), "A felony (punishable by more than one year) bars DACA.",
-                            ("DACA: felony",), ("offense_level",) if r.felony == DEPENDS else (), src))
+                            ("DACA: felony",), (*(("offense_level",) if r.felony == DEPENDS else ()), *conv_deps), src))
     misd = all_of((conv, r.countable_misdemeanor))
     if misd != NO:
         sig = r.daca_significant
@@ -143,10 +147,10 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
         if sig.result != NO:
             parts.append(Answer(all_of((misd, sig.result)), "A misdemeanor of domestic violence, sexual abuse, burglary, unlawful "
                                 "firearm possession, drug distribution or DUI is a significant misdemeanor regardless of sentence.",
-                                ("DACA: significant misdemeanor",), sig.depends_on, (*src, *sig.sources)))
+                                ("DACA: significant misdemeanor",), (*sig.depends_on, *conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ())), (*src, *sig.sources)))
         if r.custody_days > limit:
             parts.append(Answer(misd, f"A misdemeanor with more than {limit} days in custody (suspended time not counted) is significant.",
-                                ("DACA: significant misdemeanor (custody)",), (), src))
+                                ("DACA: significant misdemeanor (custody)",), (*conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ())), src))
         if r.minor_traffic != YES:
             total = p.count(p.daca_misd_yes + (1 if misd == YES else 0), p.daca_misd_maybe + (1 if misd == DEPENDS else 0), 3)
             if total != NO:
@@ -156,26 +160,76 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
     return combine_any(parts, "Neither a felony, a significant misdemeanor nor a third misdemeanor.", src)
 
 
-def tps_bar(r: RecordFindings, p: Priors, asylum: Answer) -> Answer:
-    """INA 244(c)(2)(B): any felony or two or more misdemeanors committed in the United States, or a 208(b)(2)(A) bar."""
+def single_marijuana_possession(r: RecordFindings, p: Priors) -> Tri:
+    """A single offense of simple possession of 30 g or less of marijuana (101(f)(3); 244(c)(2)(A)(iii)(II)).
+    "Single": an earlier record that is, or may be, a controlled-substance offense leaves it open (depends),
+    never 'yes' — counting only certain priors made a possible second drug offense read as 'no bar'."""
+    grams = P.value("marijuana.personal_use_grams", r.law_as_of) or 0
+    only_one: Tri = NO if p.cs_yes else (DEPENDS if p.cs_maybe else YES)
+    size: Tri = DEPENDS if r.marijuana_grams is None else (YES if r.marijuana_grams <= grams else NO)
+    return all_of((r.marijuana_personal_use if grams else NO, only_one, size))
+
+
+def _single_deps(r: RecordFindings, p: Priors) -> tuple[str, ...]:
+    return (*(("marijuana_grams",) if r.marijuana_grams is None else ()),
+            *(("whether an earlier offense is a controlled substance offense",) if p.cs_maybe and not p.cs_yes else ()))
+
+
+TPS_WAIVER = "whether USCIS grants a TPS waiver (244(c)(2)(A)(ii): humanitarian purposes, family unity, public interest)"
+
+
+def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    """TPS requires admissibility as an immigrant (244(c)(1)(A)(iii)). The criminal grounds 212(a)(2)(A), (B) and
+    (C) cannot be waived, except a single simple possession of 30 g or less of marijuana (244(c)(2)(A)(iii);
+    8 CFR 244.3(c)); other grounds, such as prostitution (212(a)(2)(D)), only by a discretionary waiver.
+    (212(a)(2)(C) 'reason to believe' and (D) conduct need no conviction.)"""
+    src = ("8 U.S.C. 1254a(c)(1)(A)(iii), (c)(2)(A)(iii)", "8 CFR 244.3(c)")
+    cs = r.controlled_substance
+    single = single_marijuana_possession(r, p) if cs.result != NO else NO
+    if single != NO:
+        cs = Answer(DEPENDS, cs.why + " A single simple possession of 30 g or less of marijuana can be waived for TPS.",
+                    cs.grounds, (*cs.depends_on, *_single_deps(r, p), TPS_WAIVER), (*cs.sources, "8 U.S.C. 1254a(c)(2)(A)(iii)(II)"))
+    core = inadmissibility.inadmissible(
+        replace(r, controlled_substance=cs, prostitution=no("Considered apart (waivable).", ("8 U.S.C. 1182(a)(2)(D)",))), p, petty)
+    parts: list[Answer] = []
+    if core.result != NO:
+        parts.append(Answer(core.result, "TPS requires admissibility; the criminal grounds of 212(a)(2)(A), (B) and (C) cannot "
+                            "be waived. " + core.why, tuple(f"TPS: inadmissible, {g}" for g in core.grounds),
+                            core.depends_on, (*src, *core.sources)))
+    if r.prostitution.result != NO:
+        parts.append(depends("Prostitution (212(a)(2)(D)) makes a TPS applicant inadmissible unless USCIS waives it.",
+                             (*r.prostitution.depends_on, TPS_WAIVER),
+                             ("8 U.S.C. 1254a(c)(2)(A)(ii)", "8 U.S.C. 1182(a)(2)(D)", *r.prostitution.sources),
+                             ("TPS: inadmissible, INA 212(a)(2)(D) prostitution (waivable)",)))
+    return combine_any(parts, "No ground of inadmissibility that bars TPS.", src)
+
+
+def tps_bar(r: RecordFindings, p: Priors, asylum: Answer, petty: Answer | None = None) -> Answer:
+    """INA 244(c)(2)(B): any felony or two or more misdemeanors committed in the United States, or a 208(b)(2)(A)
+    bar; and 244(c)(1)(A)(iii), (c)(2)(A)(iii): the criminal grounds of inadmissibility that cannot be waived."""
     src = ("8 U.S.C. 1254a(c)(2)(B)", "8 CFR 244.1", "8 CFR 244.4")
+    if petty is None:
+        petty = inadmissibility.petty_offense_exception(r, p)
+    inadm = tps_inadmissibility(r, p, petty)
     conv = r.conviction.result
     if conv == NO:
-        return no("No conviction.", src)
-    parts: list[Answer] = []
+        # 212(a)(2)(C) reason to believe and (D) conduct need no conviction (was: always 'no' without one).
+        return combine_any([inadm], "No conviction, and no conduct ground of inadmissibility.", src)
+    parts: list[Answer] = [inadm]
+    conv_deps = r.conviction.depends_on if conv == DEPENDS else ()
     felony = r.felony
     if felony != NO and r.term_days <= 365 and r.countable_misdemeanor != NO:
         felony = DEPENDS  # a state misdemeanor with a sentence of a year or less is a misdemeanor (8 CFR 244.1)
     if felony != NO:
         parts.append(Answer(all_of((conv, felony)), "A felony (punishable by more than one year) bars TPS.", ("TPS: felony",),
-                            ("offense_level",) if felony == DEPENDS else (), src))
+                            (*(("offense_level",) if felony == DEPENDS else ()), *conv_deps), src))
     misd = all_of((conv, r.countable_misdemeanor))
     if misd != NO:
         total = p.count(p.misd_yes + (1 if misd == YES else 0), p.misd_maybe + (1 if misd == DEPENDS else 0), 2)
         total_f = p.count(p.felony_yes, p.felony_maybe, 1)
         if total != NO:
             parts.append(Answer(total, "Two or more misdemeanors bar TPS.", ("TPS: two misdemeanors",),
-                                () if total == YES else ("whether the earlier dispositions are misdemeanor convictions",), src))
+                                () if total == YES else ("whether the earlier dispositions are misdemeanor convictions", *conv_deps), src))
         if total_f != NO:
             parts.append(Answer(total_f, "An earlier felony conviction bars TPS.", ("TPS: felony",), () if total_f == YES else ("earlier felony",), src))
     if asylum.result != NO:
@@ -211,14 +265,25 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     cs = r.controlled_substance
     if cs.result != NO:
         grams = P.value("marijuana.personal_use_grams", r.law_as_of) or 0
-        single_small = all_of((r.marijuana_personal_use if grams else NO, NO if p.cs_yes else YES,
-                               DEPENDS if r.marijuana_grams is None else (YES if r.marijuana_grams <= grams else NO)))
+        # A possible earlier drug offense leaves "a single offense" open (was: read as single, a false 'no').
+        single_small = single_marijuana_possession(r, p)
         res = all_of((cs.result, "no" if single_small == YES else ("depends" if single_small == DEPENDS else "yes")))
         if res != NO:
             parts.append(Answer(res, "A controlled substance offense during the statutory period bars good moral character "
                                 f"(except a single offense of {grams} g or less of marijuana).",
                                 ("INA 101(f)(3) controlled substance (statutory period)",),
-                                () if res == YES else (*cs.depends_on, "marijuana_grams"), ("8 U.S.C. 1101(f)(3)", *cs.sources)))
+                                () if res == YES else (*cs.depends_on, *((_single_deps(r, p) or ("marijuana_grams",)) if single_small == DEPENDS else ())),
+                                ("8 U.S.C. 1101(f)(3)", *cs.sources)))
+    # 101(f)(3) also names the classes of 212(a)(2)(B) (two or more convictions, aggregate sentences of five years,
+    # suspended time included), (C) (trafficker) and (D) (prostitution), for an offense of which the person was
+    # convicted; these were missing, so e.g. two suspended 3-year terms read as no bar.
+    other = inadmissibility.inadmissible(
+        replace(r, cimt=no("Considered above.", ("8 U.S.C. 1101(f)(3)",)),
+                controlled_substance=no("Considered above.", ("8 U.S.C. 1101(f)(3)",))), p, petty)
+    if other.result != NO:
+        parts.append(Answer(other.result, "101(f)(3) bars good moral character for the classes of 212(a)(2)(B), (C) and (D) "
+                            "(during the statutory period). " + other.why, tuple(f"INA 101(f)(3): {g}" for g in other.grounds),
+                            other.depends_on, ("8 U.S.C. 1101(f)(3)", *other.sources)))
     conf = P.value("naturalization.confinement_days", r.law_as_of) or 180
     if r.custody_days + p.custody_total >= conf:
         parts.append(yes(f"Confinement of {conf} days or more as a result of conviction during the statutory period.",
