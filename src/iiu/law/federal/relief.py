@@ -18,13 +18,14 @@ PSC = "whether the offense is found a particularly serious crime"
 
 
 def _potentially_serious(r: RecordFindings) -> Tri:
-    """Whether the elements could bring the offense within the particularly-serious-crime inquiry
-    (Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)): a felony involving moral turpitude, drugs, firearms
-    or violence, or a misdemeanor involving violence, firearms, domestic violence or drug trafficking
-    (Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014))."""
-    violent = any_of((r.crime_of_violence.result, r.domestic_violence.result, r.firearm.result, r.drug_trafficking.result))
-    felony_kind = all_of((r.felony, any_of((r.cimt.result, r.controlled_substance.result, violent))))
-    return any_of((felony_kind, violent))
+    """Whether the conviction could be found a particularly serious crime case by case. Outside the
+    aggravated-felony rule no offense is excluded by its elements (Matter of N-A-M-, 24 I&N Dec. 336
+    (BIA 2007)), so any felony can be; a misdemeanor involving violence, firearms, domestic violence or
+    drug trafficking (Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014)), or driving under the influence
+    (Delgado v. Holder, 648 F.3d 1095 (9th Cir. 2011) (en banc)), can be too."""
+    violent = any_of((r.crime_of_violence.result, r.domestic_violence.result, r.firearm.result, r.drug_trafficking.result,
+                      r.dui))
+    return any_of((r.felony, violent))
 
 
 def asylum_bar(r: RecordFindings) -> Answer:
@@ -39,11 +40,13 @@ def asylum_bar(r: RecordFindings) -> Answer:
         return depends(
             "Other convictions can be found particularly serious case by case, from the elements and the facts.",
             (*af.depends_on, PSC),
-            (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)", "Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014)"),
+            (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)", "Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014)",
+             "Delgado v. Holder, 648 F.3d 1095 (9th Cir. 2011) (en banc)"),
             ("INA 208(b)(2)(A)(ii)",),
         )
-    return no("Not an aggravated felony, and neither a felony of a serious kind nor an offense of violence, firearms "
-              "or drug trafficking that could be found particularly serious.", (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)"))
+    return no("A misdemeanor that is not an aggravated felony and involves no violence, firearm, drug trafficking or "
+              "drunk driving: not one that could be found particularly serious.",
+              (*src, "Matter of N-A-M-, 24 I&N Dec. 336 (BIA 2007)", "Matter of G-G-S-, 26 I&N Dec. 339 (BIA 2014)"))
 
 
 def withholding_bar(r: RecordFindings, p: Priors) -> Answer:
