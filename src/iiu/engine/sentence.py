@@ -41,6 +41,10 @@ def _class_period(jur: Jurisdiction, cls: str, on: dt.date) -> ClassPeriod | Non
 
 
 def _lower_class(jur: Jurisdiction, cls: str) -> str:
+    """The class of an attempt of an offense of class ``cls``: the jurisdiction's own map where it has
+    one (Illinois, 720 ILCS 5/8-4(c), is not a one-step ladder), else the next class down."""
+    if cls in jur.attempt_classes:
+        return jur.attempt_classes[cls]
     order = jur.class_order
     if cls in order:
         i = order.index(cls)

@@ -327,6 +327,8 @@ class Jurisdiction(BaseModel):
     classes: dict[str, tuple[ClassPeriod, ...]]
     attempt_rule: Literal["one_class_lower", "half_maximum", "same_as_completed"] = "same_as_completed"
     class_order: tuple[str, ...] = ()  # most to least serious, for one_class_lower
+    # The class of an attempt by the class attempted, where the ladder is not one step (one_class_lower reads it first).
+    attempt_classes: dict[str, str] = Field(default_factory=dict)
     dispositions: dict[str, DispositionRule] = Field(default_factory=dict)
     post_conviction_vehicles: tuple[Vehicle, ...] = ()
     padilla_retroactive: DatedFact | None = None
