@@ -349,7 +349,7 @@ def _consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> di
         "lpr_cancellation_bar": relief.lpr_cancellation_bar(r, inadm, deport, admission),
         "non_lpr_cancellation_bar": relief.non_lpr_cancellation_bar(r, p, petty),
         "daca_bar": relief.daca_bar(r, p),
-        "tps_bar": relief.tps_bar(r, p, asylum, petty),
+        "tps_bar": relief.tps_bar(r, p, asylum, petty, inadm),
         "naturalization_bar": relief.naturalization_bar(r, p, petty),
         **{f"deportable.{k}": v for k, v in deport_parts.items()},
     }

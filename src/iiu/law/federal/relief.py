@@ -181,7 +181,7 @@ def _single_deps(r: RecordFindings, p: Priors) -> tuple[str, ...]:
 TPS_WAIVER = "whether USCIS grants a TPS waiver (244(c)(2)(A)(ii): humanitarian purposes, family unity, public interest)"
 
 
-def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer, inadmissible: Answer | None = None) -> Answer:
     """TPS requires admissibility as an immigrant (244(c)(1)(A)(iii)). The criminal grounds 212(a)(2)(A), (B) and
     (C) cannot be waived, except a single simple possession of 30 g or less of marijuana (244(c)(2)(A)(iii);
     8 CFR 244.3(c)); other grounds, such as prostitution (212(a)(2)(D)), only by a discretionary waiver.
@@ -192,8 +192,11 @@ def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     if single != NO:
         cs = Answer(DEPENDS, cs.why + " A single simple possession of 30 g or less of marijuana can be waived for TPS.",
                     cs.grounds, (*cs.depends_on, *_single_deps(r, p), TPS_WAIVER), (*cs.sources, "8 U.S.C. 1254a(c)(2)(A)(iii)(II)"))
-    core = inadmissibility.inadmissible(
-        replace(r, controlled_substance=cs, prostitution=no("Considered apart (waivable).", ("8 U.S.C. 1182(a)(2)(D)",))), p, petty)
+    if inadmissible is not None and single == NO and r.prostitution.result == NO:
+        core = inadmissible  # nothing waivable to set apart: the grounds are the person's inadmissibility itself
+    else:
+        core = inadmissibility.inadmissible(
+            replace(r, controlled_substance=cs, prostitution=no("Considered apart (waivable).", ("8 U.S.C. 1182(a)(2)(D)",))), p, petty)
     parts: list[Answer] = []
     if core.result != NO:
         parts.append(Answer(core.result, "TPS requires admissibility; the criminal grounds of 212(a)(2)(A), (B) and (C) cannot "
@@ -207,13 +210,13 @@ def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     return combine_any(parts, "No ground of inadmissibility that bars TPS.", src)
 
 
-def tps_bar(r: RecordFindings, p: Priors, asylum: Answer, petty: Answer | None = None) -> Answer:
+def tps_bar(r: RecordFindings, p: Priors, asylum: Answer, petty: Answer | None = None, inadmissible: Answer | None = None) -> Answer:
     """INA 244(c)(2)(B): any felony or two or more misdemeanors committed in the United States, or a 208(b)(2)(A)
     bar; and 244(c)(1)(A)(iii), (c)(2)(A)(iii): the criminal grounds of inadmissibility that cannot be waived."""
     src = ("8 U.S.C. 1254a(c)(2)(B)", "8 CFR 244.1", "8 CFR 244.4")
     if petty is None:
         petty = inadmissibility.petty_offense_exception(r, p)
-    inadm = tps_inadmissibility(r, p, petty)
+    inadm = tps_inadmissibility(r, p, petty, inadmissible)
     conv = r.conviction.result
     if conv == NO:
         # 212(a)(2)(C) reason to believe and (D) conduct need no conviction (was: always 'no' without one).
