@@ -3,7 +3,8 @@
 - More custody never removes a consequence (INA 101(a)(48)(B): thresholds only ever count up).
 - An added earlier conviction never removes a consequence (INA 237(a)(2)(A)(ii), 212(a)(2)(B), counts).
 - A non-conviction never yields a conviction-based consequence (INA 101(a)(48)(A)); deportability only
-  under 237(a)(2)(E)(ii), which needs a court's determination, not a conviction.
+  under 237(a)(2)(E)(ii), which needs a court's determination, not a conviction; LPR cancellation only
+  through the stop-time rule, which reads an offense committed (240A(d)(1)(B)).
 - ``depends`` always names what it depends on; every answer cites a source.
 - The same request always gives the same report.
 """
@@ -124,8 +125,14 @@ def test_a_non_conviction_never_yields_a_conviction_based_consequence(req: dict[
     assume(rep["conviction"] == "no")
     for k in HARM_FINDINGS:
         assert rep["findings"][k]["result"] == "no", k
-    for k in ("asylum_bar", "lpr_cancellation_bar", "non_lpr_cancellation_bar", "daca_bar", "naturalization_bar"):
+    for k in ("asylum_bar", "non_lpr_cancellation_bar", "daca_bar", "naturalization_bar"):
         assert rep["consequences"][k]["result"] == "no", k
+    # LPR cancellation: the stop-time rule reads an offense *committed* (INA 240A(d)(1)(B)), so the conduct
+    # grounds 212(a)(2)(C)/(D) leave it open without a conviction; the aggravated-felony bar never applies.
+    lpr = rep["consequences"]["lpr_cancellation_bar"]
+    if lpr["result"] != "no":
+        assert lpr["result"] == "depends" and lpr["grounds"] == ["INA 240A(d)(1)(B) stop-time"], lpr
+        assert any("212(a)(2)(B), (C) or (D)" in d for d in lpr["depends_on"]), lpr["depends_on"]
     # TPS requires admissibility (INA 244(c)(1)(A)(iii), (c)(2)(A)(iii)): only the conduct grounds 212(a)(2)(C)
     # and (D) can reach it without a conviction.
     for g in rep["consequences"]["tps_bar"]["grounds"]:

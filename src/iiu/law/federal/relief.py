@@ -66,6 +66,10 @@ def withholding_bar(r: RecordFindings, p: Priors) -> Answer:
                    (*af.depends_on, PSC), src)
 
 
+STOP_TIME_OTHER_GROUNDS = ("whether an offense rendering the person inadmissible under 212(a)(2)(B), (C) or (D) (not as a CIMT or "
+                           "drug offense) is an offense 'referred to in section 212(a)(2)' that stops time under 240A(d)(1)(B)")
+
+
 def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: Answer, admission: dt.date | None) -> Answer:
     """240A(a)(3) aggravated felony; 240A(d)(1) stop-time: an offense referred to in 212(a)(2) that renders
     the person inadmissible or removable, committed within 7 years of admission (Barton v. Barr)."""
@@ -77,11 +81,16 @@ def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: An
     referred = any_of((r.cimt.result, r.controlled_substance.result))
     renders = any_of((inadmissible.result, deportable.result))
     trigger = all_of((referred, renders))
+    open_question = "whether the offense renders the person inadmissible or removable"
+    if trigger == NO and inadmissible.result != NO:
+        # Inadmissible under 212(a)(2) through (B) multiple convictions, (C) or (D) alone: those grounds refer to
+        # offenses too ("2 or more offenses" in (B)), and whether they stop time is not settled. Not a "no".
+        trigger, open_question = DEPENDS, STOP_TIME_OTHER_GROUNDS
     if trigger != NO:
         clock = within_years_of_admission(admission, r.offense_date, 7)
         res = all_of((trigger, clock.result))
         if res != NO:
-            deps = () if res == YES else (*clock.depends_on, *(() if trigger == YES else ("whether the offense renders the person inadmissible or removable",)))
+            deps = () if res == YES else (*clock.depends_on, *(() if trigger == YES else (open_question,)))
             parts.append(Answer(res, "The stop-time rule ends continuous residence on the date an offense referred to in "
                                      "212(a)(2) is committed, if within the first 7 years after admission.",
                                 ("INA 240A(d)(1)(B) stop-time",), deps,
