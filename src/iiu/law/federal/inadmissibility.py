@@ -77,10 +77,8 @@ def youthful_offender_exception(r: RecordFindings, p: Priors) -> Answer:
                    ("the person's age at the offense" if r.minor_at_offense == DEPENDS else "whether an earlier offense is a CIMT",), src)
 
 
-def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
-    conv = r.conviction
-    grounds: list[Answer] = []
-    # (A)(i)(I) CIMT, unless the petty offense or youthful offender exception applies.
+def cimt_ground(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    """(A)(i)(I) CIMT, unless the petty offense or youthful offender exception applies."""
     youth = youthful_offender_exception(r, p)
     if youth.result == YES or (youth.result == DEPENDS and petty.result == NO):
         petty = youth
@@ -90,34 +88,56 @@ def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
             cimt_ground = no("The CIMT falls within the petty offense or youthful offender exception.", petty.sources)
         else:
             cimt_ground = depends(r.cimt.why, (*r.cimt.depends_on, *petty.depends_on) or ("petty offense exception",), (*r.cimt.sources, *petty.sources))
-    grounds.append(_label(cimt_ground, "INA 212(a)(2)(A)(i)(I) crime involving moral turpitude", "8 U.S.C. 1182(a)(2)(A)(i)(I)"))
-    # (A)(i)(II) controlled substance: no 30-gram exception here (212(h) may waive it).
-    grounds.append(_label(r.controlled_substance, "INA 212(a)(2)(A)(i)(II) controlled substance violation", "8 U.S.C. 1182(a)(2)(A)(i)(II)"))
-    # (B) two or more convictions with aggregate sentences of 5 years or more.
+    return _label(cimt_ground, "INA 212(a)(2)(A)(i)(I) crime involving moral turpitude", "8 U.S.C. 1182(a)(2)(A)(i)(I)")
+
+
+def controlled_substance_ground(cs: Answer) -> Answer:
+    """(A)(i)(II) controlled substance: no 30-gram exception here (212(h) may waive it)."""
+    return _label(cs, "INA 212(a)(2)(A)(i)(II) controlled substance violation", "8 U.S.C. 1182(a)(2)(A)(i)(II)")
+
+
+def multiple_convictions_ground(r: RecordFindings, p: Priors) -> Answer | None:
+    """(B) two or more convictions with aggregate sentences of 5 years or more."""
+    conv = r.conviction
     agg = P.value("inadmissibility.aggregate_sentence_days", r.law_as_of) or 1825
     if conv.result != NO and p.conv_yes + p.conv_maybe >= 1 and r.term_days + p.term_total >= agg:
         two = YES if (conv.result == YES and p.conv_yes >= 1) else DEPENDS
-        b = Answer(two, f"Two or more convictions with aggregate sentences of {r.term_days + p.term_total} days (5 years or more).",
-                   ("INA 212(a)(2)(B) multiple convictions",), ("whether the earlier dispositions are convictions",) if two == DEPENDS else (),
-                   ("8 U.S.C. 1182(a)(2)(B)",))
-        grounds.append(b)
-    # (C) reason to believe the person is or was a trafficker: no conviction required.
-    if r.drug_trafficking.result != NO:
-        if conv.result == YES and r.drug_trafficking.result == YES:
-            grounds.append(yes("A trafficking conviction gives reason to believe the person is a trafficker.",
-                               ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",)))
-        else:
-            grounds.append(depends(
-                "A trafficking charge can give an officer 'reason to believe' the person is a trafficker even without a conviction.",
-                ("whether the evidence gives reason to believe the person trafficked",),
-                ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",)))
-    # (D) prostitution: conduct-based.
-    if r.prostitution.result != NO:
-        res = YES if (conv.result == YES and r.prostitution.result == YES) else DEPENDS
-        grounds.append(Answer(res, "Engaging in prostitution within 10 years is a ground of inadmissibility whether or not convicted.",
-                              ("INA 212(a)(2)(D) prostitution",), () if res == YES else ("whether the person engaged in prostitution within 10 years",),
-                              ("8 U.S.C. 1182(a)(2)(D)",)))
-    return combine_any(grounds, "No criminal ground of inadmissibility under 212(a)(2) applies.", ("8 U.S.C. 1182(a)(2)",))
+        return Answer(two, f"Two or more convictions with aggregate sentences of {r.term_days + p.term_total} days (5 years or more).",
+                      ("INA 212(a)(2)(B) multiple convictions",), ("whether the earlier dispositions are convictions",) if two == DEPENDS else (),
+                      ("8 U.S.C. 1182(a)(2)(B)",))
+    return None
+
+
+def trafficker_ground(r: RecordFindings) -> Answer | None:
+    """(C) reason to believe the person is or was a trafficker: no conviction required."""
+    if r.drug_trafficking.result == NO:
+        return None
+    if r.conviction.result == YES and r.drug_trafficking.result == YES:
+        return yes("A trafficking conviction gives reason to believe the person is a trafficker.",
+                   ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",))
+    return depends(
+        "A trafficking charge can give an officer 'reason to believe' the person is a trafficker even without a conviction.",
+        ("whether the evidence gives reason to believe the person trafficked",),
+        ("8 U.S.C. 1182(a)(2)(C)",), ("INA 212(a)(2)(C) controlled substance trafficker",))
+
+
+def prostitution_ground(r: RecordFindings) -> Answer | None:
+    """(D) prostitution: conduct-based."""
+    if r.prostitution.result == NO:
+        return None
+    res = YES if (r.conviction.result == YES and r.prostitution.result == YES) else DEPENDS
+    return Answer(res, "Engaging in prostitution within 10 years is a ground of inadmissibility whether or not convicted.",
+                  ("INA 212(a)(2)(D) prostitution",), () if res == YES else ("whether the person engaged in prostitution within 10 years",),
+                  ("8 U.S.C. 1182(a)(2)(D)",))
+
+
+NONE_APPLIES = "No criminal ground of inadmissibility under 212(a)(2) applies."
+
+
+def inadmissible(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
+    grounds = [cimt_ground(r, p, petty), controlled_substance_ground(r.controlled_substance)]
+    grounds += [g for g in (multiple_convictions_ground(r, p), trafficker_ground(r), prostitution_ground(r)) if g is not None]
+    return combine_any(grounds, NONE_APPLIES, ("8 U.S.C. 1182(a)(2)",))
 
 
 def _label(a: Answer, ground: str, source: str) -> Answer:

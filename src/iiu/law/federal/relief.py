@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from iiu.law.answer import Answer, combine_any, depends, no, yes
 from iiu.law.federal import inadmissibility
@@ -154,15 +153,17 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
                             ("DACA: felony",), (*(("offense_level",) if r.felony == DEPENDS else ()), *conv_deps), src))
     misd = all_of((conv, r.countable_misdemeanor))
     if misd != NO:
+        # What an open misdemeanor turns on: the conviction's own question, else whether it is a misdemeanor.
+        misd_deps = (*conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ()))
         sig = r.daca_significant
         limit = P.value("daca.significant_misdemeanor_custody_days", r.law_as_of) or 90
         if sig.result != NO:
             parts.append(Answer(all_of((misd, sig.result)), "A misdemeanor of domestic violence, sexual abuse, burglary, unlawful "
                                 "firearm possession, drug distribution or DUI is a significant misdemeanor regardless of sentence.",
-                                ("DACA: significant misdemeanor",), (*sig.depends_on, *conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ())), (*src, *sig.sources)))
+                                ("DACA: significant misdemeanor",), (*sig.depends_on, *misd_deps), (*src, *sig.sources)))
         if r.custody_days > limit:
             parts.append(Answer(misd, f"A misdemeanor with more than {limit} days in custody (suspended time not counted) is significant.",
-                                ("DACA: significant misdemeanor (custody)",), (*conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ())), src))
+                                ("DACA: significant misdemeanor (custody)",), misd_deps, src))
         if r.minor_traffic != YES:
             total = p.count(p.daca_misd_yes + (1 if misd == YES else 0), p.daca_misd_maybe + (1 if misd == DEPENDS else 0), 3)
             if total != NO:
@@ -204,8 +205,10 @@ def tps_inadmissibility(r: RecordFindings, p: Priors, petty: Answer, inadmissibl
     if inadmissible is not None and single == NO and r.prostitution.result == NO:
         core = inadmissible  # nothing waivable to set apart: the grounds are the person's inadmissibility itself
     else:
-        core = inadmissibility.inadmissible(
-            replace(r, controlled_substance=cs, prostitution=no("Considered apart (waivable).", ("8 U.S.C. 1182(a)(2)(D)",))), p, petty)
+        grounds = [inadmissibility.cimt_ground(r, p, petty), inadmissibility.controlled_substance_ground(cs)]
+        grounds += [g for g in (inadmissibility.multiple_convictions_ground(r, p), inadmissibility.trafficker_ground(r))
+                    if g is not None]
+        core = combine_any(grounds, inadmissibility.NONE_APPLIES, ("8 U.S.C. 1182(a)(2)",))
     parts: list[Answer] = []
     if core.result != NO:
         parts.append(Answer(core.result, "TPS requires admissibility; the criminal grounds of 212(a)(2)(A), (B) and (C) cannot "
@@ -292,9 +295,9 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     # 101(f)(3) also names the classes of 212(a)(2)(B) (two or more convictions, aggregate sentences of five years,
     # suspended time included), (C) (trafficker) and (D) (prostitution), for an offense of which the person was
     # convicted; these were missing, so e.g. two suspended 3-year terms read as no bar.
-    other = inadmissibility.inadmissible(
-        replace(r, cimt=no("Considered above.", ("8 U.S.C. 1101(f)(3)",)),
-                controlled_substance=no("Considered above.", ("8 U.S.C. 1101(f)(3)",))), p, petty)
+    other = combine_any([g for g in (inadmissibility.multiple_convictions_ground(r, p), inadmissibility.trafficker_ground(r),
+                                     inadmissibility.prostitution_ground(r)) if g is not None],
+                        inadmissibility.NONE_APPLIES, ("8 U.S.C. 1182(a)(2)",))
     if other.result != NO:
         parts.append(Answer(other.result, "101(f)(3) bars good moral character for the classes of 212(a)(2)(B), (C) and (D) "
                             "(during the statutory period). " + other.why, tuple(f"INA 101(f)(3): {g}" for g in other.grounds),
