@@ -195,3 +195,17 @@ def test_a_decimal_paragraph_is_not_read_as_a_part_of_the_one_before_it() -> Non
 
     assert cov("(a)(3.5)") == "depends"
     assert cov("(a)(3)") == "no"
+
+
+def test_an_attempt_class_without_a_maximum_is_a_catalog_error() -> None:
+    """An attempt's class (720 ILCS 5/8-4(c): an attempted Class 3 felony is a Class A misdemeanor) must be one
+    of the jurisdiction's dated classes, or the attempt's sentence could not be checked."""
+    import pytest
+
+    from iiu.law.catalog import get_catalog
+    from iiu.law.schema import Jurisdiction
+
+    il = get_catalog("IL").jurisdiction
+    assert il.attempt_classes["Class 3 felony"] == "Class A misdemeanor"
+    with pytest.raises(ValueError, match="attempt_classes names classes not in classes: Class Z"):
+        Jurisdiction.model_validate({**il.model_dump(), "attempt_classes": {"Class 3 felony": "Class Z"}})

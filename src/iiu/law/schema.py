@@ -335,3 +335,11 @@ class Jurisdiction(BaseModel):
     misdemeanor_maximum: tuple[ClassPeriod, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _attempt_classes_are_classes(self) -> Jurisdiction:
+        # An attempt's class must have a dated maximum, or the attempt's sentence could not be checked.
+        unknown = sorted({c for c in self.attempt_classes.values() if c not in self.classes})
+        if unknown:
+            raise ValueError(f"attempt_classes names classes not in classes: {', '.join(unknown)}")
+        return self
