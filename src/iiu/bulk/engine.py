@@ -330,8 +330,8 @@ def dedupe(con: duckdb.DuckDBPyConnection) -> None:
         SELECT * EXCLUDE (__dup, __kept) REPLACE (
             CASE WHEN reason IS NULL AND __dup > 1 THEN
                 CASE WHEN {rule} = 'longest_term'
-                     THEN 'duplicate record_id (line ' || __kept || ' of the same record is kept: the longest term of imprisonment)'
-                     ELSE 'duplicate record_id (first at line ' || __kept || ')' END
+                     THEN {_lit(KEPT_LONGEST[0])} || __kept || {_lit(KEPT_LONGEST[1])}
+                     ELSE {_lit(KEPT_FIRST[0])} || __kept || {_lit(KEPT_FIRST[1])} END
                 ELSE reason END AS reason,
             CASE WHEN reason IS NULL AND __dup > 1 THEN 'record_id' ELSE field END AS field)
         FROM (
@@ -340,6 +340,10 @@ def dedupe(con: duckdb.DuckDBPyConnection) -> None:
         )
     """)
 
+
+# The rejection of a repeated record id, around the kept row's line (also the Spark engine's, ``bulk.spark``).
+KEPT_FIRST = ("duplicate record_id (first at line ", ")")
+KEPT_LONGEST = ("duplicate record_id (line ", " of the same record is kept: the longest term of imprisonment)")
 
 # The order in which the rows of one record id are kept (the first is). ``longest_term`` serves exports
 # that list one charge's sentence on several rows (Cook County: a probation later revoked for prison, two

@@ -123,7 +123,7 @@ def audit_spark(records: Path, out: Path, *, mapping: str | None = None, write_c
     from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
 
     from iiu.bulk.audit import connect, summary, write_outputs
-    from iiu.bulk.engine import BulkState
+    from iiu.bulk.engine import KEPT_FIRST, KEPT_LONGEST, BulkState
     from iiu.bulk.load import InputError, file_kind
 
     today = today or dt.date.today()
@@ -170,9 +170,9 @@ def audit_spark(records: Path, out: Path, *, mapping: str | None = None, write_c
     w = Window.partitionBy("record_id", "__ok").orderBy(F.when(longest, F.when(unknown, 0).otherwise(1)).asc_nulls_last(),
                                                          F.when(longest, -term).asc_nulls_last(), F.col("line").asc())
     rec = rec.withColumn("__n", F.row_number().over(w)).withColumn("__first", F.first("line").over(w))
-    kept = F.when(longest, F.concat(F.lit("duplicate record_id (line "), F.col("__first").cast("string"),
-                                    F.lit(" of the same record is kept: the longest term of imprisonment)")))
-    kept = kept.otherwise(F.concat(F.lit("duplicate record_id (first at line "), F.col("__first").cast("string"), F.lit(")")))
+    line = F.col("__first").cast("string")
+    kept = F.when(longest, F.concat(F.lit(KEPT_LONGEST[0]), line, F.lit(KEPT_LONGEST[1])))
+    kept = kept.otherwise(F.concat(F.lit(KEPT_FIRST[0]), line, F.lit(KEPT_FIRST[1])))
     rec = rec.withColumn("map_error", F.when(F.col("__ok") & F.col("record_id").isNotNull() & (F.col("__n") > 1), kept)
                          .otherwise(F.col("map_error"))).drop("__n", "__first", "__ok", "dup_rule")
     groups = int(os.environ.get("IIU_SPARK_GROUPS", "16"))
