@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 
 from iiu.law.answer import Answer
-from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of
+from iiu.law.federal import parameters as P
+from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,18 @@ def _n(t: Tri, want: Tri) -> int:
     return 1 if t == want else 0
 
 
+def daca_custody_limit(on: dt.date) -> int:
+    """DACA: more than this many days in custody make a misdemeanor significant (8 CFR 236.22(b)(6))."""
+    return int(P.value("daca.significant_misdemeanor_custody_days", on) or 90)
+
+
+def daca_significant_misdemeanor(r: RecordFindings) -> Tri:
+    """A significant misdemeanor conviction for DACA (8 CFR 236.22(b)(6)): by its kind (domestic violence,
+    sexual abuse, burglary, firearm, drug distribution, DUI) or by more than 90 days in custody."""
+    by_custody: Tri = YES if r.custody_days > daca_custody_limit(r.law_as_of) else NO
+    return all_of((r.conviction.result, r.countable_misdemeanor, any_of((r.daca_significant.result, by_custody))))
+
+
 def contribution(r: RecordFindings) -> dict[str, int]:
     """What one record adds to a later record's ``Priors`` (summed over earlier records)."""
     conv = r.conviction.result
@@ -59,6 +72,7 @@ def contribution(r: RecordFindings) -> dict[str, int]:
     cs = r.controlled_substance.result
     misd_tps = all_of((conv, r.countable_misdemeanor))
     daca_misd = all_of((misd_tps, "no" if r.minor_traffic == YES else "yes", "no" if r.daca_significant.result == YES else "yes"))
+    daca_sig = daca_significant_misdemeanor(r)
     counted = conv != NO
     return {
         "cimt_yes": _n(cimt, YES),
@@ -73,6 +87,8 @@ def contribution(r: RecordFindings) -> dict[str, int]:
         "felony_maybe": _n(all_of((conv, r.felony)), DEPENDS),
         "daca_misd_yes": _n(daca_misd, YES),
         "daca_misd_maybe": _n(daca_misd, DEPENDS),
+        "daca_sig_yes": _n(daca_sig, YES),
+        "daca_sig_maybe": _n(daca_sig, DEPENDS),
         "dui_yes": _n(all_of((conv, r.dui)), YES),
         "term_total": r.term_days if counted else 0,
         "custody_total": r.custody_days if counted else 0,
@@ -96,6 +112,8 @@ class Priors:
     felony_maybe: int = 0
     daca_misd_yes: int = 0
     daca_misd_maybe: int = 0
+    daca_sig_yes: int = 0  # significant misdemeanors (DACA), by kind or custody
+    daca_sig_maybe: int = 0
     dui_yes: int = 0
     term_total: int = 0
     custody_total: int = 0

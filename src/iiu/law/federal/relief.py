@@ -10,7 +10,7 @@ from iiu.law.answer import Answer, combine_any, depends, no, yes
 from iiu.law.federal import inadmissibility
 from iiu.law.federal import parameters as P
 from iiu.law.federal.deportability import within_years_of_admission
-from iiu.law.federal.record import Priors, RecordFindings
+from iiu.law.federal.record import Priors, RecordFindings, daca_custody_limit
 from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
 
 PSC = "whether the offense is found a particularly serious crime"
@@ -156,7 +156,7 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
         # What an open misdemeanor turns on: the conviction's own question, else whether it is a misdemeanor.
         misd_deps = (*conv_deps, *(("offense_level",) if misd == DEPENDS and not conv_deps else ()))
         sig = r.daca_significant
-        limit = P.value("daca.significant_misdemeanor_custody_days", r.law_as_of) or 90
+        limit = daca_custody_limit(r.law_as_of)
         if sig.result != NO:
             parts.append(Answer(all_of((misd, sig.result)), "A misdemeanor of domestic violence, sexual abuse, burglary, unlawful "
                                 "firearm possession, drug distribution or DUI is a significant misdemeanor regardless of sentence.",
@@ -170,6 +170,17 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
                 parts.append(Answer(total, "Three or more misdemeanors not on the same date or from the same scheme.",
                                     ("DACA: three or more misdemeanors",),
                                     () if total == YES else ("whether the earlier dispositions are countable misdemeanors",), src))
+    # The bars are the person's, not this record's alone: an earlier felony or significant misdemeanor
+    # conviction bars DACA whatever this one is (as tps_bar counts an earlier felony).
+    earlier_felony = p.count(p.felony_yes, p.felony_maybe, 1)
+    if earlier_felony != NO:
+        parts.append(Answer(earlier_felony, "An earlier felony conviction bars DACA.", ("DACA: felony",),
+                            () if earlier_felony == YES else ("whether the earlier disposition is a felony conviction",), src))
+    earlier_sig = p.count(p.daca_sig_yes, p.daca_sig_maybe, 1)
+    if earlier_sig != NO:
+        parts.append(Answer(earlier_sig, "An earlier significant misdemeanor conviction bars DACA.", ("DACA: significant misdemeanor",),
+                            () if earlier_sig == YES else ("whether the earlier disposition is a significant misdemeanor conviction",),
+                            src))
     return combine_any(parts, "Neither a felony, a significant misdemeanor nor a third misdemeanor.", src)
 
 
