@@ -125,8 +125,14 @@ def test_a_non_conviction_never_yields_a_conviction_based_consequence(req: dict[
     assume(rep["conviction"] == "no")
     for k in HARM_FINDINGS:
         assert rep["findings"][k]["result"] == "no", k
-    for k in ("asylum_bar", "non_lpr_cancellation_bar", "daca_bar", "naturalization_bar"):
+    for k in ("asylum_bar", "daca_bar"):
         assert rep["consequences"][k]["result"] == "no", k
+    # Good moral character (101(f)(3)) reaches the 212(a)(2)(D) class without a conviction and the (C) class on an
+    # admission: only those may leave naturalization and non-LPR cancellation open, and never 'yes'.
+    conduct = {"INA 101(f)(3): INA 212(a)(2)(D) prostitution", "INA 101(f)(3): INA 212(a)(2)(C) controlled substance trafficker"}
+    for k in ("non_lpr_cancellation_bar", "naturalization_bar"):
+        got = rep["consequences"][k]
+        assert got["result"] == "no" or (got["result"] == "depends" and set(got["grounds"]) <= conduct), (k, got)
     # LPR cancellation: the stop-time rule reads an offense *committed* (INA 240A(d)(1)(B)), so the conduct
     # grounds 212(a)(2)(C)/(D) leave it open without a conviction; the aggravated-felony bar never applies.
     lpr = rep["consequences"]["lpr_cancellation_bar"]

@@ -117,6 +117,7 @@ class OffenseMatches:
     prostitution: Answer
     laken_riley: Answer
     minor_traffic: Tri
+    gambling: Tri  # 101(f)(4)-(5)
 
 
 T = TypeVar("T")
@@ -188,6 +189,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         prostitution=_match(off, "prostitution", facts),
         laken_riley=_match(off, "laken_riley", facts),
         minor_traffic=_match(off, "minor_traffic", facts).result,
+        gambling=_match(off, "gambling", facts).result,
     )
     remember(_MATCHES, key, out)
     return out
@@ -270,6 +272,7 @@ def _stage1(req: Request) -> Stage1:
         minor_traffic=om.minor_traffic,
         dui=om.dui.result,
         murder=om.murder,
+        gambling=om.gambling,
         minor_at_offense=_minor(req),
         protection_order=protection_order,
     )

@@ -43,6 +43,7 @@ class RecordFindings:
     minor_traffic: Tri
     dui: Tri
     murder: Tri
+    gambling: Tri = "no"  # a gambling offense (101(f)(4), (5))
     minor_at_offense: Tri = "no"  # under 18 when the offense was committed (only when a birth date is given)
     # 237(a)(2)(E)(ii): the offense's protection-order match, whatever the disposition. That ground needs a
     # court's determination of the violation, not a conviction (Matter of Obshatko, 27 I&N Dec. 173 (BIA 2017)).
@@ -90,6 +91,9 @@ def contribution(r: RecordFindings) -> dict[str, int]:
         "daca_sig_yes": _n(daca_sig, YES),
         "daca_sig_maybe": _n(daca_sig, DEPENDS),
         "dui_yes": _n(all_of((conv, r.dui)), YES),
+        "dui_maybe": _n(all_of((conv, r.dui)), DEPENDS),
+        "gambling_yes": _n(all_of((conv, r.gambling)), YES),
+        "gambling_maybe": _n(all_of((conv, r.gambling)), DEPENDS),
         "term_total": r.term_days if counted else 0,
         "custody_total": r.custody_days if counted else 0,
     }
@@ -115,6 +119,9 @@ class Priors:
     daca_sig_yes: int = 0  # significant misdemeanors (DACA), by kind or custody
     daca_sig_maybe: int = 0
     dui_yes: int = 0
+    dui_maybe: int = 0
+    gambling_yes: int = 0
+    gambling_maybe: int = 0
     term_total: int = 0
     custody_total: int = 0
 

@@ -97,12 +97,62 @@ def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: An
     return combine_any(parts, "No aggravated felony, and no stop-time offense within the first seven years.", ("8 U.S.C. 1229b(a)",))
 
 
+def conduct_classes_without_conviction(r: RecordFindings) -> list[Answer]:
+    """101(f)(3) without a conviction: the 212(a)(2)(D) class bars 'whether inadmissible or not' (engaging in
+    prostitution), and the (C) trafficker class reaches an offense the person admits committing. A dismissed or
+    diverted charge leaves both open (was: 'no' for every non-conviction, while inadmissibility said 'depends')."""
+    parts: list[Answer] = []
+    if r.prostitution.result != NO:
+        parts.append(depends("101(f)(3) bars good moral character for one who engaged in prostitution during the statutory "
+                             "period (the 212(a)(2)(D) class), convicted or not.",
+                             ("whether the person engaged in prostitution during the statutory period",),
+                             ("8 U.S.C. 1101(f)(3)", "8 U.S.C. 1182(a)(2)(D)"), ("INA 101(f)(3): INA 212(a)(2)(D) prostitution",)))
+    if r.drug_trafficking.result != NO:
+        parts.append(depends("101(f)(3) reaches the 212(a)(2)(C) trafficker class for an offense the person admits "
+                             "committing, without a conviction.",
+                             ("whether the person admits committing the trafficking offense",),
+                             ("8 U.S.C. 1101(f)(3)", "8 U.S.C. 1182(a)(2)(C)"),
+                             ("INA 101(f)(3): INA 212(a)(2)(C) controlled substance trafficker",)))
+    return parts
+
+
+def two_dui_presumption(r: RecordFindings, p: Priors) -> Answer | None:
+    """Two or more DUI convictions during the period presume a lack of good moral character (Matter of
+    Castillo-Perez, a 240A(b)(1)(B) case; rebuttable). A DUI that may be one counts as possibly one."""
+    cur = all_of((r.conviction.result, r.dui))
+    n = p.count(p.dui_yes + (1 if cur == YES else 0), p.dui_maybe + (1 if cur == DEPENDS else 0), 2)
+    if n == NO:
+        return None
+    return depends("Two or more DUI convictions in the period raise a presumption against good moral character.",
+                   ("rebuttal of the presumption", *(() if n == YES else ("whether each disposition is a DUI conviction",))),
+                   ("Matter of Castillo-Perez, 27 I&N Dec. 664 (A.G. 2019)", "8 U.S.C. 1101(f)"), ("Castillo-Perez: two DUIs",))
+
+
+def gambling_bars(r: RecordFindings, p: Priors) -> list[Answer]:
+    """101(f)(5): two or more gambling offenses committed during the period; 101(f)(4): income derived
+    principally from illegal gambling (a fact the record does not give)."""
+    src = ("8 U.S.C. 1101(f)(4)", "8 U.S.C. 1101(f)(5)")
+    cur = all_of((r.conviction.result, r.gambling))
+    if cur == NO:
+        return []
+    n = p.count(p.gambling_yes + (1 if cur == YES else 0), p.gambling_maybe + (1 if cur == DEPENDS else 0), 2)
+    parts = [depends("One whose income derives principally from illegal gambling lacks good moral character (101(f)(4)).",
+                     ("whether the person's income derives principally from illegal gambling",
+                      *(("whether the offense is a gambling offense",) if cur == DEPENDS else ())), src, ("INA 101(f)(4) gambling income",))]
+    if n != NO:
+        parts.append(Answer(n, "Two or more gambling offenses committed during the statutory period bar good moral character.",
+                            ("INA 101(f)(5) two gambling offenses",),
+                            () if n == YES else ("whether each disposition is a gambling offense conviction",), src))
+    return parts
+
+
 def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     """240A(b)(1)(C): convicted of an offense under 212(a)(2), 237(a)(2) or 237(a)(3). 'Under' means
     described in (Matter of Cortez Canales); 212(h) cannot cure it (Matter of Bustamante)."""
     src = "8 U.S.C. 1229b(b)(1)(C)"
+    gmc = ("8 U.S.C. 1229b(b)(1)(B)",)  # ten years of good moral character: the 101(f) bars
     if r.conviction.result == NO:
-        return no("No conviction.", (src,))
+        return combine_any([_with_sources(a, gmc) for a in conduct_classes_without_conviction(r)], "No conviction.", (src,))
     parts: list[Answer] = []
     cimt = r.cimt
     if cimt.result != NO:
@@ -136,7 +186,15 @@ def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Ans
         parts.append(Answer(YES if p.conv_yes else DEPENDS, "Two or more convictions with aggregate sentences of five years.",
                             ("INA 240A(b)(1)(C): 212(a)(2)(B)",), () if p.conv_yes else ("whether the earlier dispositions are convictions",),
                             (src, "8 U.S.C. 1182(a)(2)(B)")))
+    # Good moral character (240A(b)(1)(B)) also reads the 101(f) bars that are not offenses under 212(a)(2):
+    # the two-DUI presumption (Castillo-Perez was a cancellation case) and the gambling bars.
+    dui = two_dui_presumption(r, p)
+    parts += [_with_sources(a, gmc) for a in (*([dui] if dui else []), *gambling_bars(r, p))]
     return combine_any(parts, "The conviction is not an offense under 212(a)(2), 237(a)(2) or 237(a)(3).", (src,))
+
+
+def _with_sources(a: Answer, sources: tuple[str, ...]) -> Answer:
+    return Answer(a.result, a.why, a.grounds, a.depends_on, (*sources, *a.sources), a.trace)
 
 
 def daca_bar(r: RecordFindings, p: Priors) -> Answer:
@@ -272,7 +330,7 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     src = ("8 U.S.C. 1101(f)", "USCIS Policy Manual vol. 12, pt. F, ch. 4")
     conv = r.conviction.result
     if conv == NO:
-        return no("No conviction (conduct may still be weighed in discretion).", src)
+        return combine_any(conduct_classes_without_conviction(r), "No conviction (conduct may still be weighed in discretion).", src)
     parts: list[Answer] = []
     af = r.aggravated_felony
     if af.result != NO and r.disposition_date >= dt.date(1990, 11, 29):
@@ -317,7 +375,6 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
     if r.custody_days + p.custody_total >= conf:
         parts.append(yes(f"Confinement of {conf} days or more as a result of conviction during the statutory period.",
                          ("8 U.S.C. 1101(f)(7)",), ("INA 101(f)(7) confinement",)))
-    if r.dui == YES and p.dui_yes >= 1:
-        parts.append(depends("Two or more DUI convictions in the period raise a presumption against good moral character.",
-                             ("rebuttal of the presumption",), ("Matter of Castillo-Perez, 27 I&N Dec. 664 (A.G. 2019)",)))
+    dui = two_dui_presumption(r, p)
+    parts += [*([dui] if dui else []), *gambling_bars(r, p)]
     return combine_any(parts, "No statutory bar to good moral character follows from this conviction.", src)
