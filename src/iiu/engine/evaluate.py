@@ -349,7 +349,7 @@ def _consequences(r: RecordFindings, p: Priors, admission: dt.date | None) -> di
         "laken_riley_detention": lra,
         "asylum_bar": asylum,
         "withholding_bar": relief.withholding_bar(r, p),
-        "lpr_cancellation_bar": relief.lpr_cancellation_bar(r, inadm, deport, admission),
+        "lpr_cancellation_bar": relief.lpr_cancellation_bar(r, inadm, deport, admission, petty),
         "non_lpr_cancellation_bar": relief.non_lpr_cancellation_bar(r, p, petty),
         "daca_bar": relief.daca_bar(r, p),
         "tps_bar": relief.tps_bar(r, p, asylum, petty, inadm),

@@ -69,15 +69,19 @@ STOP_TIME_OTHER_GROUNDS = ("whether an offense rendering the person inadmissible
                            "drug offense) is an offense 'referred to in section 212(a)(2)' that stops time under 240A(d)(1)(B)")
 
 
-def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: Answer, admission: dt.date | None) -> Answer:
+def lpr_cancellation_bar(r: RecordFindings, inadmissible: Answer, deportable: Answer, admission: dt.date | None,
+                         petty: Answer | None = None) -> Answer:
     """240A(a)(3) aggravated felony; 240A(d)(1) stop-time: an offense referred to in 212(a)(2) that renders
-    the person inadmissible or removable, committed within 7 years of admission (Barton v. Barr)."""
+    the person inadmissible or removable, committed within 7 years of admission (Barton v. Barr). A CIMT within
+    the petty offense exception is not 'referred to in 212(a)(2)', even if it makes the person deportable
+    (Matter of Garcia, 25 I&N Dec. 332 (BIA 2010); Matter of Deanda-Romo, 27 I&N Dec. 1 (BIA 2019))."""
     parts: list[Answer] = []
     af = r.aggravated_felony
     if af.result != NO:
         parts.append(Answer(af.result, "An aggravated felony bars LPR cancellation.", ("INA 240A(a)(3)",),
                             af.depends_on, ("8 U.S.C. 1229b(a)(3)", *af.sources)))
-    referred = any_of((r.cimt.result, r.controlled_substance.result))
+    outside_petty: Tri = YES if petty is None else {YES: NO, NO: YES}.get(petty.result, DEPENDS)
+    referred = any_of((all_of((r.cimt.result, outside_petty)), r.controlled_substance.result))
     renders = any_of((inadmissible.result, deportable.result))
     trigger = all_of((referred, renders))
     open_question = "whether the offense renders the person inadmissible or removable"
