@@ -153,8 +153,13 @@ def controlled_substance(r: RecordFindings, p: Priors) -> Answer:
     if p.cs_maybe:
         deps.append("whether an earlier offense is a controlled substance offense")
     if r.marijuana_personal_use == DEPENDS:
-        deps.append("substance")
+        deps.append(PERSONAL_USE_QUESTION)
     return depends(f"Deportable unless a single offense of possession for own use of {grams} g or less of marijuana.", deps, src, ground)
+
+
+# What an open marijuana_personal_use turns on: the substance or the purpose (own use), not always the
+# substance (was: "substance" also when the request named marijuana).
+PERSONAL_USE_QUESTION = "whether the offense was possession of marijuana for one's own use"
 
 
 # Dispositions in which a court itself found that the person committed the offense, without a conviction.

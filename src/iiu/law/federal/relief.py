@@ -9,7 +9,7 @@ import datetime as dt
 from iiu.law.answer import Answer, combine_any, depends, no, yes
 from iiu.law.federal import inadmissibility
 from iiu.law.federal import parameters as P
-from iiu.law.federal.deportability import within_years_of_admission
+from iiu.law.federal.deportability import PERSONAL_USE_QUESTION, within_years_of_admission
 from iiu.law.federal.record import Priors, RecordFindings, daca_custody_limit
 from iiu.law.tri import DEPENDS, NO, YES, Tri, all_of, any_of
 
@@ -363,7 +363,7 @@ def naturalization_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
             parts.append(Answer(res, "A controlled substance offense during the statutory period bars good moral character "
                                 f"(except a single offense of {grams} g or less of marijuana).",
                                 ("INA 101(f)(3) controlled substance (statutory period)",),
-                                () if res == YES else (*cs.depends_on, *((_single_deps(r, p) or ("marijuana_grams",)) if single_small == DEPENDS else ())),
+                                () if res == YES else (*cs.depends_on, *((_single_deps(r, p) or (PERSONAL_USE_QUESTION,)) if single_small == DEPENDS else ())),
                                 ("8 U.S.C. 1101(f)(3)", *cs.sources)))
     # 101(f)(3) also names the classes of 212(a)(2)(B) (two or more convictions, aggregate sentences of five years,
     # suspended time included), (C) (trafficker) and (D) (prostitution), for an offense of which the person was
