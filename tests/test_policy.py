@@ -224,7 +224,8 @@ def test_no_sanction_option_for_low_level():
 
 def test_defense_proposal_departure():
     r = evaluate_case(case("CA", {"offense": "PC 487"}, defense_proposal={"offense": "PC 602",
-                                                                         "disposition": "guilty_plea"}), "plea")
+                                                                         "disposition": "guilty_plea",
+                                                                         "sentence": {"custody_days": 0}}), "plea")
     got = ids(r, 0)
     assert got["plea.defense_departure"] == "require_approval"
     assert got["plea.defense_accept"] == "recommend"

@@ -97,13 +97,55 @@ def analyze(
     return _analyze(req, explicit_as_of, today, alternatives, trace)[0]
 
 
+def _judged(r: Request, s1x: Stage1, ax: dict[str, Answer], merge_today: bool,
+            today: dt.date) -> tuple[Stage1, dict[str, Answer]]:
+    """A candidate alternative or the defense's proposal, already judged at its law date: apply the
+    same current-law merge as the report, so no alternative claims a 'no' the report would not give."""
+    if not merge_today or r.law_as_of == today:
+        return s1x, ax
+    # Memoised: s1x and ax come from the stage caches, so their identities (held alive by the entry)
+    # stand for every field the merge reads, with the history and admission date.
+    key = (id(s1x), id(ax), id(r.history), r.admission_date, today)
+    hit = _MERGED.get(key)
+    if hit is not None and hit[0] is s1x and hit[1] is ax and hit[2] is r.history:
+        cached: tuple[Stage1, dict[str, Answer]] = hit[3]
+        return cached
+    s1y, ay = evaluate(as_of(r, today))
+    out = merge_current_law(s1x, ax, s1y, ay, today)
+    if len(_MERGED) < _MERGED_LIMIT:
+        _MERGED[key] = (s1x, ax, r.history, out)
+    return out
+
+
+def _alternatives_any_sentence(most_req: Request, s1: Stage1, answers: dict[str, Answer], merge_today: bool,
+                               today: dt.date) -> list[dict[str, Any]]:
+    """The safer alternatives of a request with a sentence not given, judged as the report is: each candidate
+    (searched on the request at the longest lawful sentences, ``most_req``; none sets a sentence the record does
+    not give) is analysed at both ends of its own unknown sentences and combined, then compared with the
+    report's combined answers. (Judged at the longest sentence alone, a candidate could claim to make a
+    'yes' uncertain where the report already says 'depends', or hide what it makes worse.)"""
+    from iiu.engine.alternatives import find_alternatives
+
+    def any_sentence(r: Request, s1x: Stage1, ax: dict[str, Answer]) -> tuple[Stage1, dict[str, Answer]]:
+        s1m, am = _judged(r, s1x, ax, merge_today, today)
+        least = at_bound(r, "least")
+        s1l = stage1(least)
+        al = consequences(s1l.findings, Priors.of(least.offense_date, [stage1(h).findings for h in least.history]),
+                          least.admission_date)
+        s1l, al = _judged(least, s1l, al, merge_today, today)
+        return combine_stage1(s1l, s1m), combine_answers(al, am)
+
+    return find_alternatives(most_req, s1, answers, any_sentence)
+
+
 def _analyze_unknown_sentence(req: Request, explicit_as_of: bool, today: dt.date, alternatives: bool,
                               trace: bool) -> dict[str, Any]:
     """A sentence the record does not give (``engine.unknown_sentence``): the analysis with no custody and
     with the longest lawful sentence, each answer combined. The alternatives are those at the longest
     sentence (none sets a sentence): each removes its consequences for any sentence."""
     least = _analyze(at_bound(req, "least"), explicit_as_of, today, False, trace)
-    most = _analyze(at_bound(req, "most"), explicit_as_of, today, alternatives, trace)
+    most_req = at_bound(req, "most")
+    most = _analyze(most_req, explicit_as_of, today, False, trace)
     s1 = combine_stage1(least[1], most[1])
     answers = combine_answers(least[2], most[2])
     report = render(req, s1, answers, with_trace=trace)
@@ -120,7 +162,9 @@ def _analyze_unknown_sentence(req: Request, explicit_as_of: bool, today: dt.date
         + ("" if all(h.sentence_known for h in req.history) else " (or for an earlier one)")
         + ": each answer holds for any lawful sentence, or is 'depends' on the sentence; alternatives "
         "were judged at the longest lawful sentence.")))
-    report["alternatives"] = most[0]["alternatives"]  # none sets a sentence the record does not give (``_candidates``)
+    if alternatives:
+        merge_today = not explicit_as_of and req.law_as_of != today
+        report["alternatives"] = copy.deepcopy(_alternatives_any_sentence(most_req, s1, answers, merge_today, today))
     if "defense_proposal" in most[0]:
         report["defense_proposal"] = most[0]["defense_proposal"]
     return report
@@ -148,22 +192,7 @@ def _analyze(req: Request, explicit_as_of: bool, today: dt.date, alternatives: b
     merge_today = not explicit_as_of and req.law_as_of != today
 
     def judged_like_report(r: Request, s1x: Stage1, ax: dict[str, Answer]) -> tuple[Stage1, dict[str, Answer]]:
-        """A candidate alternative or the defense's proposal, already judged at its law date: apply the
-        same current-law merge as this report, so no alternative claims a 'no' the report would not give."""
-        if not merge_today or r.law_as_of == today:
-            return s1x, ax
-        # Memoised: s1x and ax come from the stage caches, so their identities (held alive by the entry)
-        # stand for every field the merge reads, with the history and admission date.
-        key = (id(s1x), id(ax), id(r.history), r.admission_date, today)
-        hit = _MERGED.get(key)
-        if hit is not None and hit[0] is s1x and hit[1] is ax and hit[2] is r.history:
-            cached: tuple[Stage1, dict[str, Answer]] = hit[3]
-            return cached
-        s1y, ay = evaluate(as_of(r, today))
-        out = merge_current_law(s1x, ax, s1y, ay, today)
-        if len(_MERGED) < _MERGED_LIMIT:
-            _MERGED[key] = (s1x, ax, r.history, out)
-        return out
+        return _judged(r, s1x, ax, merge_today, today)
 
     if alternatives:
         from iiu.engine.alternatives import find_alternatives

@@ -271,7 +271,10 @@ def parse_request(
     as_of_raw = data.get("as_of")
     law_as_of = as_of or _date(as_of_raw, p + "as_of") or disposition_date
 
-    sentence = data.get("sentence") or {}
+    # No sentence at all is not a sentence of none: read as "unknown" (both bounds), never as 0 days.
+    sentence = data.get("sentence")
+    if sentence is None:
+        sentence = UNKNOWN
     # "unknown" (the whole sentence, or its custody or suspended days): the record does not say.
     sentence_known = not (sentence == UNKNOWN or isinstance(sentence, dict) and any(
         sentence.get(k) == UNKNOWN for k in ("custody_days", "suspended_custody_days")))
