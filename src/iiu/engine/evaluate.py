@@ -273,6 +273,7 @@ def _stage1(req: Request) -> Stage1:
         dui=om.dui.result,
         murder=om.murder,
         gambling=om.gambling,
+        cimt_charged=cimt.result,
         minor_at_offense=_minor(req),
         protection_order=protection_order,
     )

@@ -26,7 +26,7 @@ def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
     else:
         max_ok = YES if (r.possible_max_days is not None and r.possible_max_days <= max_possible) else NO
     imposed_ok = YES if r.term_days <= max_imposed else NO
-    only_one = p.count(p.cimt_yes, p.cimt_maybe, 1)
+    only_one = p.count(p.cimt_yes, p.cimt_maybe + p.cimt_not_convicted, 1)
     only_one = NO if only_one == YES else (DEPENDS if only_one == DEPENDS else YES)
     result = all_of((max_ok, imposed_ok, only_one))
     why_parts = []
@@ -52,8 +52,11 @@ def petty_offense_exception(r: RecordFindings, p: Priors) -> Answer:
     deps: list[str] = []
     if max_ok == DEPENDS:
         deps.append("offense_level")
-    if only_one == DEPENDS:
+    if only_one == DEPENDS and p.cimt_maybe:
         deps.append("whether an earlier offense is a CIMT")
+    if only_one == DEPENDS and p.cimt_not_convicted:
+        # "Committed only one crime": an earlier CIMT charge without a conviction counts if the person committed it.
+        deps.append("whether the person committed an earlier charged CIMT that ended without a conviction")
     return depends("The petty offense exception turns on facts the request leaves open.", deps, sources, trace=step)
 
 

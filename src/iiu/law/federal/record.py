@@ -44,6 +44,9 @@ class RecordFindings:
     dui: Tri
     murder: Tri
     gambling: Tri = "no"  # a gambling offense (101(f)(4), (5))
+    # The offense's CIMT answer whatever the disposition: the petty offense exception turns on the crimes a person
+    # committed, not only those of which they were convicted (212(a)(2)(A)(ii): "committed only one crime").
+    cimt_charged: Tri = "no"
     minor_at_offense: Tri = "no"  # under 18 when the offense was committed (only when a birth date is given)
     # 237(a)(2)(E)(ii): the offense's protection-order match, whatever the disposition. That ground needs a
     # court's determination of the violation, not a conviction (Matter of Obshatko, 27 I&N Dec. 173 (BIA 2017)).
@@ -90,6 +93,9 @@ def contribution(r: RecordFindings) -> dict[str, int]:
         "daca_misd_maybe": _n(daca_misd, DEPENDS),
         "daca_sig_yes": _n(daca_sig, YES),
         "daca_sig_maybe": _n(daca_sig, DEPENDS),
+        # A charged CIMT that ended without a conviction (dismissed, diverted, declined; not an acquittal) may
+        # still be a crime the person committed.
+        "cimt_not_convicted": 1 if conv == NO and r.cimt_charged != NO and r.disposition != "acquitted" else 0,
         "dui_yes": _n(all_of((conv, r.dui)), YES),
         "dui_maybe": _n(all_of((conv, r.dui)), DEPENDS),
         "gambling_yes": _n(all_of((conv, r.gambling)), YES),
@@ -106,6 +112,7 @@ class Priors:
     cimt_yes: int = 0
     cimt_yes_same_date: int = 0  # of cimt_yes, those with the same offense date (single scheme?)
     cimt_maybe: int = 0
+    cimt_not_convicted: int = 0  # earlier CIMT charges without a conviction (the petty offense exception)
     cs_yes: int = 0
     cs_maybe: int = 0
     conv_yes: int = 0
