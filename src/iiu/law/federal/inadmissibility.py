@@ -7,6 +7,7 @@ import datetime as dt
 
 from iiu.law.answer import Answer, Step, combine_any, depends, gate, no, yes
 from iiu.law.federal import parameters as P
+from iiu.law.federal.deportability import years_later
 from iiu.law.federal.record import Priors, RecordFindings
 from iiu.law.tri import DEPENDS, NO, YES, all_of
 
@@ -69,7 +70,9 @@ def youthful_offender_exception(r: RecordFindings, p: Priors) -> Answer:
     if r.minor_at_offense == NO:
         return no("Applies only to a crime committed under the age of 18 (no birth date given, or an adult).", src)
     release = r.disposition_date + dt.timedelta(days=r.custody_days)
-    five_years = (r.law_as_of - release).days > 5 * 365 + 1 and r.offense_date is not None and (r.law_as_of - r.offense_date).days > 5 * 365 + 1
+    # "More than 5 years before": counted in calendar years (was 5 x 365 + 1 days, a day short across two leap days).
+    five_years = (r.law_as_of > years_later(release, 5) and r.offense_date is not None
+                  and r.law_as_of > years_later(r.offense_date, 5))
     only_one = NO if p.cimt_yes else (DEPENDS if p.cimt_maybe else YES)
     result = all_of((r.minor_at_offense, YES if five_years else NO, only_one))
     if result == YES:
