@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from iiu.law.answer import Answer, _uniq
-from iiu.law.federal.substances import federally_controlled
+from iiu.law.federal.substances import SCHEDULE_CHANGES, federally_controlled
 from iiu.law.schema import Match
 from iiu.law.tri import DEPENDS
 
@@ -83,13 +83,13 @@ def _pick_subsection(table: dict[str, Match], sub: str) -> list[Match] | None:
     return None
 
 
-def _pick(table: dict[str, Match], dim: str, value: str) -> list[Match] | None:
+def _pick(table: dict[str, Match], dim: str, value: str, on: dt.date | None = None) -> list[Match] | None:
     if dim == "subsection":
         return _pick_subsection(table, value)
     if value in table:
         return [table[value]]
     if dim == "substance":
-        fed = federally_controlled(value)
+        fed = federally_controlled(value, on)
         if fed is True and "federally_controlled" in table:
             return [table["federally_controlled"]]
         if fed is False and "not_federally_controlled" in table:
@@ -114,7 +114,7 @@ def _resolve(m: Match, facts: RecordFacts, why: str, sources: tuple[str, ...]) -
             continue
         rest = m.model_copy(update={f"by_{dim}": None})
         value = getattr(facts, dim)
-        branches: list[Match] | None = _pick(table, dim, value) if value is not None else None
+        branches: list[Match] | None = _pick(table, dim, value, facts.on) if value is not None else None
         unresolved = branches is None or len(branches) > 1
         if branches is None:
             branches = list(table.values())
@@ -138,12 +138,24 @@ def _resolve(m: Match, facts: RecordFacts, why: str, sources: tuple[str, ...]) -
             DEPENDS,
             why or f"The answer turns on the {DIMENSION_LABELS[dim]} the record of conviction establishes.",
             (),
-            _uniq(((dim,) if unresolved else ()) + tuple(d for a in answers for d in a.depends_on)),
+            _uniq(((_open_question(dim, value),) if unresolved else ()) + tuple(d for a in answers for d in a.depends_on)),
             _uniq((*sources, *(s for a in answers for s in a.sources))),
         )
     if m.result == DEPENDS:
         return Answer(DEPENDS, why, (), m.depends_on or ("classification of the offense",), sources)
     return Answer(m.result, why, (), (), sources)
+
+
+def _open_question(dim: str, value: str | None) -> str:
+    """What an unresolved table turns on: the dimension, or, for a substance the record names that the federal
+    table does not settle, whether the federal schedules list it (not 'substance': the record gives it)."""
+    if dim != "substance" or value is None:
+        return dim
+    change = SCHEDULE_CHANGES.get(value)
+    if change is not None:
+        return (f"whether the federal schedules that govern list {value} (its federal status changed on "
+                f"{change[0].isoformat()}: {change[2]})")
+    return f"whether the federal schedules (21 U.S.C. 812) list {value}"
 
 
 def _and_rest(a: Answer, rest: Match, facts: RecordFacts, why: str, sources: tuple[str, ...]) -> Answer:
