@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from iiu.bulk import demo
 from iiu.bulk.review import deadline_days, review
 from iiu.cli.main import app
-from iiu.reports.audit import MIN_CELL, bar_chart, suppress
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -86,14 +85,3 @@ def test_deadlines_read_from_vehicle_conditions() -> None:
     assert deadline_days("at any time") is None
 
 
-def test_small_cells_are_suppressed_with_complements() -> None:
-    rows = [{"name": "a", "n": 120, "m": 3}, {"name": "b", "n": 40, "m": 25}, {"name": "c", "n": 8, "m": 30}]
-    out = suppress(rows, ["n", "m"])
-    assert out[2]["n"] is None and out[0]["m"] is None  # under MIN_CELL
-    # each column had one hidden cell: the next smallest is hidden too
-    assert out[1]["n"] is None and out[1]["m"] is None
-    assert all(v is None or v == 0 or v >= MIN_CELL for r in out for v in (r["n"], r["m"]))
-    row = suppress([{"name": "x", "yes": 5, "depends": 50, "no": 945, "records": 1000}], ["yes", "depends", "no"],
-                   row_total="records")[0]
-    assert row["yes"] is None and row["depends"] is None and row["no"] == 945
-    assert "suppressed" in bar_chart([("a", None), ("b", 12)])
