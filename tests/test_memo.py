@@ -321,3 +321,44 @@ def test_non_conviction_dispositions_share_one_row() -> None:
     assert len(disp) >= 2 and len(rows) == 1
     assert rows[0]["n"] == ", ".join(str(i) for i in disp)
     assert rows[0]["removes"].startswith("conviction") or "no conviction" in rows[0]["removes"]
+
+
+def test_a_memo_template_cannot_send_case_data_out_or_run_code(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An office-edited template is filled with case data: a resource it names on another host must not be
+    fetched (the URL would carry the data), and it must not reach Python internals (Jinja2 sandbox)."""
+    import http.server
+    import logging
+    import threading
+
+    from iiu.reports.memo import DEFAULT_HTML_TEMPLATE, render_html
+
+    hits: list[str] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        beacon = f'<img src="http://127.0.0.1:{server.server_port}/intake?charge={{{{ charge | urlencode }}}}">'
+        template = tmp_path / "memo.html.j2"
+        template.write_text(DEFAULT_HTML_TEMPLATE.read_text(encoding="utf-8").replace("</body>", beacon + "</body>"),
+                            encoding="utf-8")
+        ctx = memo_context(THEFT)
+        assert "intake?charge=" in render_html(ctx, template)  # the template did name the resource
+        with caplog.at_level(logging.WARNING, logger="iiu.firewall"):
+            doc = pdf_document(ctx, template)
+        assert len(doc.pages) >= 1 and hits == []
+        assert any("refused to fetch" in r.getMessage() and "PL" not in r.getMessage() for r in caplog.records)
+    finally:
+        server.shutdown()
+    evil = tmp_path / "evil.html.j2"
+    evil.write_text("{{ cycler.__init__.__globals__.os.getcwd() }}", encoding="utf-8")
+    with pytest.raises(TemplateError):
+        render_html(memo_context(THEFT), evil)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import PackageLoader, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from iiu.policy.budget import budget_effect
 from iiu.policy.schema import APPROVER_NAMES, PROPOSALS, STAGES, Directive, Policy
+from iiu.rendering import local_url_fetcher, template_environment
 
 ACTION_WORDS = {
     "decline": "Decline",
@@ -117,8 +119,8 @@ def _money(x: float) -> str:
     return f"{sign}${abs(x):,.0f}"
 
 
-def _env() -> Environment:
-    env = Environment(
+def _env() -> ImmutableSandboxedEnvironment:
+    env = template_environment(
         loader=PackageLoader("iiu.policy", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
@@ -145,7 +147,7 @@ def render_html(p: Policy) -> str:
 def render_pdf(html: str, p: Policy) -> bytes:
     from weasyprint import HTML
 
-    doc = HTML(string=html).render()
+    doc = HTML(string=html, url_fetcher=local_url_fetcher(None)).render()
     stamp = p.effective_from.isoformat()
     meta = doc.metadata
     meta.created = stamp

@@ -26,6 +26,7 @@ import duckdb
 import jinja2
 
 from iiu.bulk.columns import CONSEQUENCE_COLUMNS, FINDING_COLUMNS
+from iiu.rendering import template_environment
 
 MIN_CELL = 10
 RACE_GROUP = """CASE
@@ -234,7 +235,7 @@ def _fmt(v: Any) -> str:
 
 
 def render_audit_report(data: dict[str, Any], template: str | None = None) -> str:
-    env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+    env = template_environment(autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
     env.filters["n"] = _fmt
     env.filters["count"] = lambda v: "fewer than 10" if _small(v) else _fmt(v)  # a count in the text
     env.filters["pct"] = lambda v: "suppressed" if v is None else f"{100 * v:.1f}%"

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from iiu.law.catalog import get_catalog
+from iiu.rendering import template_environment
 
 
 def _safe(name: str) -> str:
@@ -22,7 +23,7 @@ def _safe(name: str) -> str:
 
 
 def compile_template(template: str) -> jinja2.Template:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = template_environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     return env.from_string(template)
 
 

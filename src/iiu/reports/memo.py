@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from iiu.engine.errors import RequestError
+from iiu.rendering import local_url_fetcher, template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_HTML_TEMPLATE = TEMPLATES / "memo.html.j2"
@@ -783,7 +784,7 @@ def render_html(ctx: dict[str, Any], template: str | Path | None = None) -> str:
     name = str(path)
     if not path.is_file():
         raise TemplateError(name, "file not found")
-    env = jinja2.Environment(
+    env = template_environment(
         loader=jinja2.FileSystemLoader(str(path.parent)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -806,10 +807,12 @@ def pdf_document(ctx: dict[str, Any], template: str | Path | None = None) -> Any
     from weasyprint import HTML
 
     path = Path(template) if template is not None else DEFAULT_HTML_TEMPLATE
-    doc = HTML(string=render_html({**ctx, "compact": False}, template), base_url=str(path.parent)).render()
+    fetcher = local_url_fetcher(path.parent)
+    doc = HTML(string=render_html({**ctx, "compact": False}, template), base_url=str(path.parent), url_fetcher=fetcher).render()
     if len(doc.pages) > MAX_PAGES:
         # A long record (many alternatives, long findings): the template's compact layout, if it has one.
-        tight = HTML(string=render_html({**ctx, "compact": True}, template), base_url=str(path.parent)).render()
+        tight = HTML(string=render_html({**ctx, "compact": True}, template), base_url=str(path.parent),
+                     url_fetcher=fetcher).render()
         if len(tight.pages) < len(doc.pages):
             return tight
     return doc
