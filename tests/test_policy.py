@@ -437,3 +437,27 @@ def test_diff_describes_changes_in_words(tmp_path: Path):
 
 def test_diff_same_policy():
     assert diff_policies(load_policy(), load_policy()) == ["No changes."]
+
+
+def test_the_information_sharing_floor_cannot_be_weakened():
+    """Principle 4 (nothing flows to immigration enforcement; every attempt is logged) is not the office's to
+    weaken: a policy that drops ICE from the barred recipients, stops logging, softens the prohibition or adds
+    an exception for ICE requests is refused, naming the line."""
+    base = model_policy_text()
+    cases = {
+        "barred_recipients must include": base.replace(
+            '    - {id: ice, name: "U.S. Immigration and Customs Enforcement (ICE)", description: "Including its field offices and contractors."}\n', "", 1),
+        "log_every_attempt cannot be false": base.replace("  log_every_attempt: true", "  log_every_attempt: false", 1),
+        "information_sharing.no_sharing must be 'prohibit'": base.replace(
+            "    id: sharing.no_sharing\n    title: \"No information to immigration enforcement\"\n    action: prohibit",
+            "    id: sharing.no_sharing\n    title: \"No information to immigration enforcement\"\n    action: recommend", 1),
+        "sharing exception 'ice_detainer' is not allowed": base.replace(
+            "  exceptions:\n    - id: judicial_warrant\n", "  exceptions:\n    - id: ice_detainer\n      name: \"Any request from ICE (I-247A detainer)\"\n"
+            "      requires: [\"a supervisor's approval\"]\n      approver: supervisor\n    - id: judicial_warrant\n", 1),
+    }
+    for want, text in cases.items():
+        assert text != base, want
+        probs = _problems(text)
+        assert any(want in p for p in probs), (want, probs)
+        assert any(p.startswith("p.yaml:") and not p.startswith("p.yaml:0:") for p in probs if want in p), probs
+    assert check_text(base, "p.yaml").ok

@@ -177,6 +177,10 @@ def _overlaps(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
+REQUIRED_BARRED = ("ice", "ero", "hsi", "cbp", "dhs_other", "287g")
+ALLOWED_SHARING_EXCEPTIONS = ("judicial_warrant", "uv_certification")
+
+
 def _semantic(p: Policy, root: yaml.Node | None, file: str) -> list[Problem]:
     from iiu.law.catalog import CatalogError, UnknownCitation, UnknownJurisdiction, available_jurisdictions
 
@@ -189,6 +193,24 @@ def _semantic(p: Policy, root: yaml.Node | None, file: str) -> list[Problem]:
     for j, code in enumerate(p.office.jurisdictions):
         if code not in known:
             add(("office", "jurisdictions", j), f"unknown jurisdiction {code!r}; catalogs exist for {', '.join(sorted(known))}")
+
+    # Information sharing: "nothing flows to immigration enforcement, and every attempt is logged" is not the
+    # office's to weaken (a policy could otherwise drop ICE from the barred list or except its detainers).
+    share = p.information_sharing
+    missing = [r for r in REQUIRED_BARRED if r not in {b.id for b in share.barred_recipients}]
+    if missing:
+        add(("information_sharing", "barred_recipients"),
+            f"barred_recipients must include {', '.join(REQUIRED_BARRED)}; missing {', '.join(missing)}")
+    if not share.log_every_attempt:
+        add(("information_sharing", "log_every_attempt"), "log_every_attempt cannot be false: every attempt is logged")
+    for key in ("no_sharing", "no_status_inquiry"):
+        if getattr(share, key).action != "prohibit":
+            add(("information_sharing", key, "action"), f"information_sharing.{key} must be 'prohibit'")
+    for i, ex in enumerate(share.exceptions):
+        if ex.id not in ALLOWED_SHARING_EXCEPTIONS:
+            add(("information_sharing", "exceptions", i, "id"),
+                f"sharing exception {ex.id!r} is not allowed; only {', '.join(ALLOWED_SHARING_EXCEPTIONS)} "
+                "(a judge's warrant or order; a U or T visa certification the person asks for)")
 
     # Dates and history.
     if p.effective_to is not None and p.effective_to < p.effective_from:
