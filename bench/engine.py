@@ -17,22 +17,26 @@ from iiu import analyze
 
 TODAY = dt.date(2026, 11, 28)
 
+# Each request gives its sentence: one without a sentence is read as "unknown" and analysed at both ends.
 MIX: list[dict[str, Any]] = [
     {"jurisdiction": "NY", "offense": "PL 155.25", "disposition": "guilty_plea", "disposition_date": "2024-06-01",
      "sentence": {"custody_days": 0, "probation_days": 365}},
     {"jurisdiction": "NY", "offense": "PL 155.30", "disposition": "guilty_plea", "disposition_date": "2018-06-01",
      "sentence": {"custody_days": 365}, "facts": {"loss_usd": 2000}},
     {"jurisdiction": "NY", "offense": "PL 120.00", "subsection": "(1)", "disposition": "guilty_plea", "disposition_date": "2022-03-01",
-     "facts": {"victim_relationship": "spouse"}},
+     "sentence": {"custody_days": 0}, "facts": {"victim_relationship": "spouse"}},
     {"jurisdiction": "NY", "offense": "PL 220.03", "disposition": "guilty_plea", "disposition_date": "2021-01-10",
-     "facts": {"substance": "cocaine"}},
-    {"jurisdiction": "NY", "offense": "PL 140.05", "disposition": "acd", "disposition_date": "2023-01-10"},
+     "sentence": {"custody_days": 0}, "facts": {"substance": "cocaine"}},
+    {"jurisdiction": "NY", "offense": "PL 140.05", "disposition": "acd", "disposition_date": "2023-01-10",
+     "sentence": {"custody_days": 0}},
     {"jurisdiction": "NY", "offense": "PL 155.25", "disposition": "guilty_plea", "disposition_date": "2024-06-01",
-     "history": [{"offense": "PL 155.25", "disposition": "guilty_plea", "disposition_date": "2020-01-01"}]},
+     "sentence": {"custody_days": 0},
+     "history": [{"offense": "PL 155.25", "disposition": "guilty_plea", "disposition_date": "2020-01-01",
+                  "sentence": {"custody_days": 0}}]},
     {"jurisdiction": "CA", "offense": "PC 484", "disposition": "guilty_plea", "disposition_date": "2019-06-01",
      "sentence": {"custody_days": 30}},
     {"jurisdiction": "CA", "offense": "HS 11350", "disposition": "guilty_plea", "disposition_date": "2020-06-01",
-     "facts": {"substance": "heroin"}},
+     "sentence": {"custody_days": 0}, "facts": {"substance": "heroin"}},
     {"jurisdiction": "CA", "offense": "PC 273.5", "disposition": "guilty_plea", "disposition_date": "2021-06-01",
      "sentence": {"custody_days": 90}},
     {"jurisdiction": "IL", "offense": "720 ILCS 5/16-25", "disposition": "deferred_adjudication", "disposition_date": "2019-06-01",
