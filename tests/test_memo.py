@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from iiu.cli.main import app
+from iiu.engine.errors import RequestError
 from iiu.reports.memo import (
     DEFAULT_COST_PER_DAY,
     TemplateError,
@@ -283,7 +284,7 @@ def test_render_docx_raises_template_error_in_process(tmp_path: Path) -> None:
     "req",
     [
         {"jurisdiction": "CA", "offense": "HS 11350", "disposition": "guilty_plea", "disposition_date": "2024-06-01",
-         "facts": {"substance": "heroin"}},
+         "sentence": {"custody_days": 0, "probation_days": 365}, "facts": {"substance": "heroin"}},
         {"jurisdiction": "CA", "offense": "PC 273.5", "disposition": "guilty_plea", "disposition_date": "2024-06-01",
          "facts": {"victim_relationship": "spouse"}, "sentence": {"custody_days": 30, "probation_days": 1095}},
         {"jurisdiction": "NY", "offense": "PL 120.00", "subsection": "1", "disposition": "guilty_plea",
@@ -362,3 +363,15 @@ def test_a_memo_template_cannot_send_case_data_out_or_run_code(tmp_path: Path, c
     evil.write_text("{{ cycler.__init__.__globals__.os.getcwd() }}", encoding="utf-8")
     with pytest.raises(TemplateError):
         render_html(memo_context(THEFT), evil)
+
+
+@pytest.mark.parametrize("sentence", [None, "unknown", {"custody_days": "unknown"}])
+def test_a_memo_needs_the_sentence_it_recommends(sentence: Any) -> None:
+    """The sentence-justification memo prices a recommended sentence: without one it is refused, naming the field
+    (an absent sentence was priced as no custody; "unknown" failed with a Python error)."""
+    req = {k: v for k, v in THEFT.items() if k not in ("sentence", "defense_proposal")}
+    if sentence is not None:
+        req["sentence"] = sentence
+    with pytest.raises(RequestError) as ei:
+        memo_context(req)
+    assert ei.value.field == "sentence"

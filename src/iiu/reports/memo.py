@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from iiu.engine.errors import RequestError
+from iiu.engine.request import UNKNOWN
 from iiu.rendering import local_url_fetcher, template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -375,6 +376,13 @@ def memo_context(
     request = _one_charge(request)
     memo = _memo_block(request)
     engine_request = {k: v for k, v in request.items() if k != "memo"}
+    given = engine_request.get("sentence")
+    if given is None or given == UNKNOWN or isinstance(given, dict) and UNKNOWN in (
+            given.get("custody_days"), given.get("suspended_custody_days")):
+        # The memo justifies a recommended sentence and prices its custody: it cannot be written without one
+        # (was: an absent sentence priced as no custody, and "unknown" failed with a Python error).
+        raise RequestError("a sentence-justification memo needs the sentence it recommends: give sentence.custody_days "
+                           "(0 for none)", "sentence")
     first = analyze(engine_request, today=today, trace=False)
     alternatives = first["alternatives"]
     chosen = memo.get("chosen_alternative")
