@@ -26,6 +26,14 @@ KNOWN_KEYS = {
 }
 SENTENCE_KEYS = ("custody_days", "suspended_custody_days", "probation_days")
 UNKNOWN = "unknown"  # a sentence (or its custody or suspended days) the record does not give
+
+
+def sentence_given(sentence: Any) -> bool:
+    """Whether a request's ``sentence`` gives the custody. Absent is not a sentence of none (read as "unknown",
+    at both ends of the lawful sentence, never as 0 days); "unknown" may be the whole sentence or its custody or
+    suspended days."""
+    return not (sentence is None or sentence == UNKNOWN or isinstance(sentence, dict) and any(
+        sentence.get(k) == UNKNOWN for k in ("custody_days", "suspended_custody_days")))
 FACT_KEYS = ("loss_usd", "substance", "marijuana_grams", "victim_relationship", "weapon", "victim_age")
 
 _DOMESTIC = {
@@ -271,13 +279,8 @@ def parse_request(
     as_of_raw = data.get("as_of")
     law_as_of = as_of or _date(as_of_raw, p + "as_of") or disposition_date
 
-    # No sentence at all is not a sentence of none: read as "unknown" (both bounds), never as 0 days.
     sentence = data.get("sentence")
-    if sentence is None:
-        sentence = UNKNOWN
-    # "unknown" (the whole sentence, or its custody or suspended days): the record does not say.
-    sentence_known = not (sentence == UNKNOWN or isinstance(sentence, dict) and any(
-        sentence.get(k) == UNKNOWN for k in ("custody_days", "suspended_custody_days")))
+    sentence_known = sentence_given(sentence)
     if not sentence_known:
         sentence = {"probation_days": sentence.get("probation_days")} if isinstance(sentence, dict) else {}
     if not isinstance(sentence, dict):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from iiu.engine.errors import RequestError
-from iiu.engine.request import UNKNOWN
+from iiu.engine.request import sentence_given
 from iiu.rendering import local_url_fetcher, template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -376,9 +376,7 @@ def memo_context(
     request = _one_charge(request)
     memo = _memo_block(request)
     engine_request = {k: v for k, v in request.items() if k != "memo"}
-    given = engine_request.get("sentence")
-    if given is None or given == UNKNOWN or isinstance(given, dict) and UNKNOWN in (
-            given.get("custody_days"), given.get("suspended_custody_days")):
+    if not sentence_given(engine_request.get("sentence")):
         # The memo justifies a recommended sentence and prices its custody: it cannot be written without one
         # (was: an absent sentence priced as no custody, and "unknown" failed with a Python error).
         raise RequestError("a sentence-justification memo needs the sentence it recommends: give sentence.custody_days "
