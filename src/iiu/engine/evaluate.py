@@ -164,7 +164,7 @@ def offense_matches(off: Offense, facts: RecordFacts) -> OffenseMatches:
         if a.result != NO:
             e_parts.append(Answer(a.result, a.why, (label,), a.depends_on, a.sources))
             if name == "protection_order_violation":
-                protection_order = Answer(a.result, a.why, (label,), a.depends_on, a.sources)
+                protection_order = e_parts[-1]
     e_ground = combine_any(e_parts, "Not a crime of domestic violence, stalking, child abuse or a protection-order violation.",
                            ("8 U.S.C. 1227(a)(2)(E)",))
     if P.value("domestic_violence.ground_from", on) is None and e_ground.result != NO:
