@@ -148,7 +148,11 @@ class Priors:
                 sums["cimt_yes_same_date"] += 1
         return cls(**sums)
 
-    def count(self, yes_n: int, maybe_n: int, need: int) -> Tri:
+    def count(self, yes_n: int, maybe_n: int, need: int, current: Tri = NO) -> Tri:
+        """Whether ``need`` records are reached: 'yes' on certain ones, 'depends' counting possible ones.
+        ``current``: this record's own answer, counted with the earlier ones."""
+        yes_n += 1 if current == YES else 0
+        maybe_n += 1 if current == DEPENDS else 0
         if yes_n >= need:
             return YES
         if yes_n + maybe_n >= need:

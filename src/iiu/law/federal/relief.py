@@ -124,7 +124,7 @@ def two_dui_presumption(r: RecordFindings, p: Priors) -> Answer | None:
     """Two or more DUI convictions during the period presume a lack of good moral character (Matter of
     Castillo-Perez, a 240A(b)(1)(B) case; rebuttable). A DUI that may be one counts as possibly one."""
     cur = all_of((r.conviction.result, r.dui))
-    n = p.count(p.dui_yes + (1 if cur == YES else 0), p.dui_maybe + (1 if cur == DEPENDS else 0), 2)
+    n = p.count(p.dui_yes, p.dui_maybe, 2, cur)
     if n == NO:
         return None
     return depends("Two or more DUI convictions in the period raise a presumption against good moral character.",
@@ -139,15 +139,12 @@ def gambling_bars(r: RecordFindings, p: Priors) -> list[Answer]:
     cur = all_of((r.conviction.result, r.gambling))
     if cur == NO:
         return []
-    n = p.count(p.gambling_yes + (1 if cur == YES else 0), p.gambling_maybe + (1 if cur == DEPENDS else 0), 2)
-    parts = [depends("One whose income derives principally from illegal gambling lacks good moral character (101(f)(4)).",
+    n = p.count(p.gambling_yes, p.gambling_maybe, 2, cur)
+    return [depends("One whose income derives principally from illegal gambling lacks good moral character (101(f)(4)).",
                      ("whether the person's income derives principally from illegal gambling",
-                      *(("whether the offense is a gambling offense",) if cur == DEPENDS else ())), src, ("INA 101(f)(4) gambling income",))]
-    if n != NO:
-        parts.append(Answer(n, "Two or more gambling offenses committed during the statutory period bar good moral character.",
-                            ("INA 101(f)(5) two gambling offenses",),
-                            () if n == YES else ("whether each disposition is a gambling offense conviction",), src))
-    return parts
+                      *(("whether the offense is a gambling offense",) if cur == DEPENDS else ())), src, ("INA 101(f)(4) gambling income",)),
+            *_counted(n, "Two or more gambling offenses committed during the statutory period bar good moral character.",
+                      "INA 101(f)(5) two gambling offenses", ("whether each disposition is a gambling offense conviction",), src)]
 
 
 def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Answer:
@@ -197,6 +194,14 @@ def non_lpr_cancellation_bar(r: RecordFindings, p: Priors, petty: Answer) -> Ans
     return combine_any(parts, "The conviction is not an offense under 212(a)(2), 237(a)(2) or 237(a)(3).", (src,))
 
 
+def _counted(n: Tri, why: str, ground: str, open_question: tuple[str, ...], sources: tuple[str, ...]) -> list[Answer]:
+    """A bar that counts records (this one and the history's): none if not reached, else its answer, naming
+    ``open_question`` when only possible records reach it."""
+    if n == NO:
+        return []
+    return [Answer(n, why, (ground,), () if n == YES else open_question, sources)]
+
+
 def _with_sources(a: Answer, sources: tuple[str, ...]) -> Answer:
     return Answer(a.result, a.why, a.grounds, a.depends_on, (*sources, *a.sources), a.trace)
 
@@ -227,22 +232,15 @@ def daca_bar(r: RecordFindings, p: Priors) -> Answer:
             parts.append(Answer(misd, f"A misdemeanor with more than {limit} days in custody (suspended time not counted) is significant.",
                                 ("DACA: significant misdemeanor (custody)",), misd_deps, src))
         if r.minor_traffic != YES:
-            total = p.count(p.daca_misd_yes + (1 if misd == YES else 0), p.daca_misd_maybe + (1 if misd == DEPENDS else 0), 3)
-            if total != NO:
-                parts.append(Answer(total, "Three or more misdemeanors not on the same date or from the same scheme.",
-                                    ("DACA: three or more misdemeanors",),
-                                    () if total == YES else ("whether the earlier dispositions are countable misdemeanors",), src))
+            parts += _counted(p.count(p.daca_misd_yes, p.daca_misd_maybe, 3, misd),
+                              "Three or more misdemeanors not on the same date or from the same scheme.",
+                              "DACA: three or more misdemeanors", ("whether the earlier dispositions are countable misdemeanors",), src)
     # The bars are the person's, not this record's alone: an earlier felony or significant misdemeanor
     # conviction bars DACA whatever this one is (as tps_bar counts an earlier felony).
-    earlier_felony = p.count(p.felony_yes, p.felony_maybe, 1)
-    if earlier_felony != NO:
-        parts.append(Answer(earlier_felony, "An earlier felony conviction bars DACA.", ("DACA: felony",),
-                            () if earlier_felony == YES else ("whether the earlier disposition is a felony conviction",), src))
-    earlier_sig = p.count(p.daca_sig_yes, p.daca_sig_maybe, 1)
-    if earlier_sig != NO:
-        parts.append(Answer(earlier_sig, "An earlier significant misdemeanor conviction bars DACA.", ("DACA: significant misdemeanor",),
-                            () if earlier_sig == YES else ("whether the earlier disposition is a significant misdemeanor conviction",),
-                            src))
+    parts += _counted(p.count(p.felony_yes, p.felony_maybe, 1), "An earlier felony conviction bars DACA.", "DACA: felony",
+                      ("whether the earlier disposition is a felony conviction",), src)
+    parts += _counted(p.count(p.daca_sig_yes, p.daca_sig_maybe, 1), "An earlier significant misdemeanor conviction bars DACA.",
+                      "DACA: significant misdemeanor", ("whether the earlier disposition is a significant misdemeanor conviction",), src)
     return combine_any(parts, "Neither a felony, a significant misdemeanor nor a third misdemeanor.", src)
 
 
@@ -316,13 +314,10 @@ def tps_bar(r: RecordFindings, p: Priors, asylum: Answer, petty: Answer | None =
                             (*(("offense_level",) if felony == DEPENDS else ()), *conv_deps), src))
     misd = all_of((conv, r.countable_misdemeanor))
     if misd != NO:
-        total = p.count(p.misd_yes + (1 if misd == YES else 0), p.misd_maybe + (1 if misd == DEPENDS else 0), 2)
-        total_f = p.count(p.felony_yes, p.felony_maybe, 1)
-        if total != NO:
-            parts.append(Answer(total, "Two or more misdemeanors bar TPS.", ("TPS: two misdemeanors",),
-                                () if total == YES else ("whether the earlier dispositions are misdemeanor convictions", *conv_deps), src))
-        if total_f != NO:
-            parts.append(Answer(total_f, "An earlier felony conviction bars TPS.", ("TPS: felony",), () if total_f == YES else ("earlier felony",), src))
+        parts += _counted(p.count(p.misd_yes, p.misd_maybe, 2, misd), "Two or more misdemeanors bar TPS.", "TPS: two misdemeanors",
+                          ("whether the earlier dispositions are misdemeanor convictions", *conv_deps), src)
+        parts += _counted(p.count(p.felony_yes, p.felony_maybe, 1), "An earlier felony conviction bars TPS.", "TPS: felony",
+                          ("earlier felony",), src)
     if asylum.result != NO:
         parts.append(Answer(asylum.result, "The asylum bars of 208(b)(2)(A) (including a particularly serious crime) bar TPS.",
                             ("TPS: 208(b)(2)(A)(ii)",), asylum.depends_on, (*src, *asylum.sources)))
